@@ -1,0 +1,29 @@
+#include "kernels/backend.hpp"
+
+namespace winnow::kernels {
+
+const char* to_string(dtype t) {
+  switch (t) {
+    case dtype::f32: return "f32";
+    case dtype::s8: return "s8";
+    case dtype::s32: return "s32";
+  }
+  return "?";
+}
+
+namespace {
+struct op_name_visitor {
+  const char* operator()(const quantize_rows_f32_s8_op&) const { return "quantize_rows_f32_s8"; }
+  const char* operator()(const gemm_s8s8_f32_op&) const { return "gemm_s8s8_f32"; }
+  const char* operator()(const gemm_f32_op&) const { return "gemm_f32"; }
+  const char* operator()(const add_residual_layernorm_op&) const { return "add_residual_layernorm"; }
+  const char* operator()(const gelu_op&) const { return "gelu"; }
+  const char* operator()(const attention_op&) const { return "attention"; }
+  const char* operator()(const embed_op&) const { return "embed"; }
+  const char* operator()(const pool_op&) const { return "pool"; }
+};
+}  // namespace
+
+const char* op_name(const op& o) { return std::visit(op_name_visitor{}, o); }
+
+}  // namespace winnow::kernels

@@ -1,0 +1,216 @@
+#pragma once
+// The one interface behind which every device runs the encoder's ops
+// (style.md §1 and §6.2). model/ builds the BERT graph out of these ops and
+// never sees CPU intrinsics or CUDA types; a backend is a CPU, a CUDA device or
+// (for scheduler tests) a simulated profile wrapping the CPU.
+//
+// Memory model: a backend owns device buffers (`buffer`). Tensors are 2-D,
+// row-major views into them. For the CPU backend a buffer is host memory; for
+// CUDA it is device memory, so activations stay on the device between layers
+// and only token ids go up and pooled vectors come down.
+//
+// Errors: every call returns a winnow::status; a device failure is
+// status_code::device_error so the device pool can mark the device down.
+// Thread-safety: a backend instance is used by one thread at a time.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "common/status.hpp"
+#include "common/status_or.hpp"
+
+namespace winnow::kernels {
+
+enum class dtype : uint8_t { f32, s8, s32 };
+
+constexpr size_t dtype_size(dtype t) {
+  return t == dtype::s8 ? 1 : 4;
+}
+const char* to_string(dtype t);
+
+// Memory owned by a backend. Free it with backend::free (or hold a
+// buffer_ptr). `ptr` is a device address for device backends.
+struct buffer {
+  void* ptr = nullptr;
+  size_t bytes = 0;
+};
+
+// A row-major 2-D view: element (r, c) is at data + (r * row_stride + c) * size.
+// An empty view (data == nullptr) means "absent" for optional operands.
+struct tensor {
+  void* data = nullptr;
+  dtype type = dtype::f32;
+  int64_t rows = 0;
+  int64_t cols = 0;
+  int64_t row_stride = 0;  // in elements; == cols when contiguous
+
+  bool empty() const { return data == nullptr; }
+  int64_t elements() const { return rows * cols; }
+  size_t bytes() const { return static_cast<size_t>(rows * row_stride) * dtype_size(type); }
+
+  static tensor make(void* data, dtype type, int64_t rows, int64_t cols) {
+    return tensor{data, type, rows, cols, cols};
+  }
+};
+
+// A batch of B sequences is stored padded as B * L token rows (sequence b,
+// position p is row b * L + p). `lengths` (s32 [B, 1]) holds each sequence's
+// real token count; rows past it are padding and must not influence any
+// other row. Ops below name their operand shapes with H = hidden size.
+
+// out[m, :] = round(in[m, :] / scale[m]) with scale[m] = max|in[m, :]| / 127
+// (symmetric, per row; an all-zero row gets scale 0 and zeros).
+struct quantize_rows_f32_s8_op {
+  tensor in;      // f32 [M, K]
+  tensor out;     // s8  [M, K]
+  tensor scales;  // f32 [M, 1]
+};
+
+// out[m, n] = (sum_k a[m, k] * b[n, k]) * a_scales[m] * b_scales[n] + bias[n]
+// with an exact int32 accumulator. `b` is a weight in PyTorch Linear layout
+// [out_features, in_features], quantized per output channel.
+struct gemm_s8s8_f32_op {
+  tensor a;         // s8  [M, K]
+  tensor a_scales;  // f32 [M, 1]
+  tensor b;         // s8  [N, K]
+  tensor b_scales;  // f32 [N, 1]
+  tensor bias;      // f32 [1, N], optional
+  tensor out;       // f32 [M, N]
+};
+
+// out[m, n] = sum_k a[m, k] * b[n, k] + bias[n] (fp32 reference path).
+struct gemm_f32_op {
+  tensor a;     // f32 [M, K]
+  tensor b;     // f32 [N, K]
+  tensor bias;  // f32 [1, N], optional
+  tensor out;   // f32 [M, N]
+};
+
+// out = LayerNorm(x + residual) * gamma + beta over each row; `out` may alias x.
+struct add_residual_layernorm_op {
+  tensor x;         // f32 [M, H]
+  tensor residual;  // f32 [M, H], optional
+  tensor gamma;     // f32 [1, H]
+  tensor beta;      // f32 [1, H]
+  float eps = 1e-12f;
+  tensor out;       // f32 [M, H]
+};
+
+// out = x * 0.5 * (1 + erf(x / sqrt(2))) elementwise (BERT's exact GELU); may alias.
+struct gelu_op {
+  tensor x;    // f32 [M, N]
+  tensor out;  // f32 [M, N]
+};
+
+// Multi-head self-attention over a padded batch. qkv rows are [q | k | v],
+// each H = heads * head_dim wide, heads laid out contiguously. For each
+// sequence b and head h: ctx = softmax(q k^T * scale, keys >= length masked) v.
+// Padding rows of `out` are written as zeros.
+struct attention_op {
+  tensor qkv;      // f32 [B * L, 3 * H]
+  tensor lengths;  // s32 [B, 1]
+  int32_t batch = 0;
+  int32_t seq_len = 0;
+  int32_t heads = 0;
+  int32_t head_dim = 0;
+  float scale = 0.f;  // usually 1 / sqrt(head_dim)
+  tensor out;      // f32 [B * L, H]
+};
+
+// out[row] = LayerNorm(word[ids[row]] + position[row % L] + token_type[type_ids[row]]).
+struct embed_op {
+  tensor ids;          // s32 [B * L, 1]
+  tensor type_ids;     // s32 [B * L, 1]
+  tensor word_table;   // f32 [vocab, H]
+  tensor position_table;  // f32 [max_positions, H]
+  tensor type_table;   // f32 [type_vocab, H]
+  tensor gamma;        // f32 [1, H]
+  tensor beta;         // f32 [1, H]
+  float eps = 1e-12f;
+  int32_t batch = 0;
+  int32_t seq_len = 0;
+  tensor out;          // f32 [B * L, H]
+};
+
+enum class pooling { mean, cls };
+
+// out[b] = pool(hidden rows of sequence b, first lengths[b] rows), then
+// divided by its L2 norm when `normalize` is set.
+struct pool_op {
+  tensor hidden;   // f32 [B * L, H]
+  tensor lengths;  // s32 [B, 1]
+  int32_t batch = 0;
+  int32_t seq_len = 0;
+  pooling mode = pooling::mean;
+  bool normalize = true;
+  tensor out;      // f32 [B, H]
+};
+
+using op = std::variant<quantize_rows_f32_s8_op, gemm_s8s8_f32_op, gemm_f32_op,
+                        add_residual_layernorm_op, gelu_op, attention_op, embed_op, pool_op>;
+
+// "gemm_s8s8_f32" etc.: the op's name, for logs and test names.
+const char* op_name(const op& o);
+
+enum class device_kind { cpu, cuda, simulated };
+
+struct device_info {
+  std::string name;              // "cpu (avx2, 2 threads)", "NVIDIA H200", "sim:a100-80gb (simulated)"
+  device_kind kind = device_kind::cpu;
+  int ordinal = 0;               // CUDA device index; 0 for the CPU
+  int compute_capability = 0;    // 80, 89, 90 for CUDA; 0 otherwise
+  size_t total_memory_bytes = 0;
+  size_t free_memory_bytes = 0;
+};
+
+class backend {
+ public:
+  virtual ~backend() = default;
+
+  virtual const device_info& info() const = 0;
+
+  // Whether this backend implements `o` with the dtypes of its operands. The
+  // cross-backend test reports an unsupported op as skipped, never failed.
+  virtual bool supports(const op& o) const = 0;
+
+  virtual status_or<buffer> alloc(size_t bytes) = 0;
+  virtual void free(buffer b) = 0;  // no-op on an empty buffer
+
+  // Host <-> device copies. REQUIRES: offset + bytes <= buffer size.
+  virtual status upload(const buffer& dst, size_t dst_offset, const void* src, size_t bytes) = 0;
+  virtual status download(void* dst, const buffer& src, size_t src_offset, size_t bytes) = 0;
+
+  // Enqueues `o`. Device backends may return before it finishes; results are
+  // visible to download() (which synchronizes) or after sync().
+  virtual status run(const op& o) = 0;
+  virtual status sync() = 0;
+};
+
+// Frees a buffer on the backend that made it.
+class buffer_ptr {
+ public:
+  buffer_ptr() = default;
+  buffer_ptr(backend* owner, buffer b) : owner_(owner), buf_(b) {}
+  buffer_ptr(buffer_ptr&& o) noexcept : owner_(o.owner_), buf_(o.buf_) { o.owner_ = nullptr; o.buf_ = {}; }
+  buffer_ptr& operator=(buffer_ptr&& o) noexcept {
+    if (this != &o) { reset(); owner_ = o.owner_; buf_ = o.buf_; o.owner_ = nullptr; o.buf_ = {}; }
+    return *this;
+  }
+  buffer_ptr(const buffer_ptr&) = delete;
+  buffer_ptr& operator=(const buffer_ptr&) = delete;
+  ~buffer_ptr() { reset(); }
+
+  void reset() { if (owner_ && buf_.ptr) owner_->free(buf_); owner_ = nullptr; buf_ = {}; }
+  const buffer& get() const { return buf_; }
+  void* data() const { return buf_.ptr; }
+  size_t bytes() const { return buf_.bytes; }
+
+ private:
+  backend* owner_ = nullptr;
+  buffer buf_;
+};
+
+}  // namespace winnow::kernels
