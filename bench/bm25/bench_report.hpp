@@ -14,6 +14,7 @@ struct engine_figures {
   uint64_t docs = 0;
   double ingest_s = 0;        // store + index + final flush/commit (not the merge)
   double merge_s = 0;         // winnow's force_merge after ingest (0 for Xapian)
+  double analysis_s = 0;      // Xapian: part of ingest_s spent in winnow's analyzer
   uint64_t postings = 0;      // (term, doc) pairs
   uint64_t index_bytes = 0;   // winnow: segment bytes; Xapian: postlist.glass
   uint64_t total_bytes = 0;   // the engine's whole directory on disk

@@ -106,7 +106,7 @@ void build(engines& e, const std::string& dir, uint64_t count, const doc_source&
   e.xapian = check(xapian_engine::create(e.xapian_dir, bm25.k1, bm25.b));
 
   std::vector<storage::document> batch;
-  double winnow_s = 0, xapian_s = 0;
+  double winnow_s = 0, xapian_s = 0, analysis_s = 0;
   for (uint64_t start = 0; start < count; start += o.batch) {
     batch.clear();
     for (uint64_t i = start; i < count && i < start + o.batch; ++i) batch.push_back(source(i));
@@ -116,7 +116,9 @@ void build(engines& e, const std::string& dir, uint64_t count, const doc_source&
     winnow_s += now_s() - t;
     t = now_s();
     for (const auto& d : batch) {
+      const double a = now_s();
       const auto terms = check(e.index->analyze(d.title + " " + d.text));
+      analysis_s += now_s() - a;
       check(e.xapian->add(d.id, terms, d.title + "\n" + d.text));
     }
     xapian_s += now_s() - t;
@@ -140,6 +142,7 @@ void build(engines& e, const std::string& dir, uint64_t count, const doc_source&
   fig.winnow.docs = fig.xapian.docs = count;
   fig.winnow.ingest_s = winnow_s;
   fig.xapian.ingest_s = xapian_s;
+  fig.xapian.analysis_s = analysis_s;
   const auto stats = e.index->stats();
   fig.winnow.postings = stats.postings;
   fig.winnow.index_bytes = stats.bytes;

@@ -9,11 +9,11 @@ namespace winnow::bench {
 struct xapian_engine::impl {
   std::string dir;
   Xapian::WritableDatabase db;
-  Xapian::BM25Weight weight;
+  double k1, b;                  // Xapian::Weight is not copyable: kept as numbers
   std::vector<std::string> ids;  // Xapian docid - 1 → external id
 
-  impl(std::string d, Xapian::WritableDatabase w, Xapian::BM25Weight bm25)
-      : dir(std::move(d)), db(std::move(w)), weight(bm25) {}
+  impl(std::string d, Xapian::WritableDatabase w, double k1_, double b_)
+      : dir(std::move(d)), db(std::move(w)), k1(k1_), b(b_) {}
 };
 
 namespace {
@@ -29,7 +29,7 @@ status_or<std::unique_ptr<xapian_engine>> xapian_engine::create(const std::strin
                                                                 double b) {
   try {
     Xapian::WritableDatabase db(dir, Xapian::DB_CREATE_OR_OVERWRITE);
-    auto i = std::make_unique<impl>(dir, std::move(db), Xapian::BM25Weight(k1, 0, 1, b, 0));
+    auto i = std::make_unique<impl>(dir, std::move(db), k1, b);
     return std::unique_ptr<xapian_engine>(new xapian_engine(std::move(i)));
   } catch (const Xapian::Error& e) {
     return from_xapian(e, "create " + dir);
@@ -65,7 +65,7 @@ status_or<std::vector<index::hit>> xapian_engine::search(const std::vector<std::
   if (terms.empty()) return hits;
   try {
     Xapian::Enquire enquire(impl_->db);
-    enquire.set_weighting_scheme(impl_->weight);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(impl_->k1, 0, 1, impl_->b, 0));
     enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(k));
     hits.reserve(mset.size());
