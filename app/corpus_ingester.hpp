@@ -11,7 +11,8 @@
 // write — the documents are acknowledged from then on), then added to the
 // index; the index is flushed at the end. A crash after a batch is stored
 // but before the index is flushed loses nothing: opening the directory
-// replays it (see data_dir.hpp).
+// replays it (see data_dir.hpp). The one gap: a file that changes between
+// the two passes can fail in the second, after earlier batches were stored.
 
 #include <cstdint>
 #include <functional>
