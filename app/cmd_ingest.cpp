@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +24,12 @@ struct ingest_cli {
 };
 
 void run_ingest(const ingest_cli& o) {
+  // Checked before the data directory is created, so a mistyped path leaves
+  // nothing behind.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(o.file, ec)) {
+    fail_command("ingest", status::not_found(o.file + ": no such file"));
+  }
   auto dir = open_data_dir(o.data, /*create=*/true);
   if (!dir.ok()) fail_command("ingest", dir.get_status());
   if (dir->replayed > 0) {
