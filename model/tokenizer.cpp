@@ -36,6 +36,10 @@ status_or<tokenizer> tokenizer::load(const std::string& vocab_path, const tokeni
   WINNOW_RETURN_IF_ERROR(special("[SEP]", &t.sep_id_));
   WINNOW_RETURN_IF_ERROR(special("[UNK]", &t.unk_id_));
   WINNOW_RETURN_IF_ERROR(special("[PAD]", &t.pad_id_));
+  for (const char* name : {"[CLS]", "[SEP]", "[UNK]", "[PAD]", "[MASK]"}) {
+    auto it = t.vocab_.find(name);
+    if (it != t.vocab_.end()) t.specials_.emplace_back(name, it->second);
+  }
   return t;
 }
 
@@ -152,9 +156,30 @@ void tokenizer::wordpiece(const std::string& word, std::vector<int32_t>& out) co
   }
 }
 
+// Special-token strings in the raw text ("[SEP]") become their ids, matched
+// before normalization, as the reference's added-token matching does; the
+// text between them goes through the basic tokenizer and WordPiece.
 std::vector<int32_t> tokenizer::word_pieces(std::string_view text) const {
   std::vector<int32_t> ids;
-  for (const std::string& w : basic_tokens(text)) wordpiece(w, ids);
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t best = std::string_view::npos;
+    int32_t best_id = -1;
+    size_t best_len = 0;
+    for (const auto& [name, id] : specials_) {
+      const size_t at = text.find(name, start);
+      if (at != std::string_view::npos && (at < best || (at == best && name.size() > best_len))) {
+        best = at;
+        best_id = id;
+        best_len = name.size();
+      }
+    }
+    const std::string_view plain = text.substr(start, best == std::string_view::npos ? text.npos : best - start);
+    for (const std::string& w : basic_tokens(plain)) wordpiece(w, ids);
+    if (best == std::string_view::npos) break;
+    ids.push_back(best_id);
+    start = best + best_len;
+  }
   return ids;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/status_or.hpp"
@@ -58,6 +59,7 @@ class tokenizer {
   tokenizer_options options_;
   std::unordered_map<std::string, int32_t> vocab_;
   std::vector<std::string> tokens_;
+  std::vector<std::pair<std::string, int32_t>> specials_;  // matched in raw text
   int32_t cls_id_ = 0, sep_id_ = 0, pad_id_ = 0, unk_id_ = 0;
   size_t longest_token_bytes_ = 0;
 };
