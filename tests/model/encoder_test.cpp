@@ -109,13 +109,16 @@ TEST(Encoder, Int8StaysCloseToReference) {
 // A text's vector alone equals its vector inside batches of other lengths.
 void check_batch_invariance(precision p, float tolerance) {
   const auto cases = load_parity();
-  auto enc = load_or_die(p, /*gate=*/false, /*threads=*/2);
+  auto enc = load_or_die(p, /*gate=*/false, /*threads=*/1);
   ASSERT_TRUE(enc);
   auto rng = testing::seeded_rng(7);
-  std::vector<std::string> pool = texts_of(cases);
-  for (int round = 0; round < 3; ++round) {
+  // Short texts padded next to a long one, in two different mixes.
+  const std::vector<std::string> all = texts_of(cases);
+  std::vector<std::string> pool(all.begin(), all.begin() + 200);
+  for (int round = 0; round < 2; ++round) {
     std::shuffle(pool.begin(), pool.end(), rng);
-    std::vector<std::string> batch(pool.begin(), pool.begin() + 9 + round * 7);
+    std::vector<std::string> batch(pool.begin(), pool.begin() + 5 + round * 3);
+    batch.push_back(cases.back().text);  // a passage truncated at 256 tokens
     auto together = enc->encode(batch);
     ASSERT_OK(together);
     for (size_t i = 0; i < batch.size(); ++i) {
