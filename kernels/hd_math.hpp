@@ -8,10 +8,11 @@
 // touches CUDA types; a kernel supplies the loop and the reduction, these
 // functions supply the arithmetic of one element or one row statistic.
 //
-// [HD_ROUNDING] Quantization rounds half away from zero (`roundf`) of
-// x / scale, the contract of quantize_rows_f32_s8_op in kernels/backend.hpp.
-// Division (not multiplication by 1/scale) keeps the result bit-identical to
-// a reference that divides, so int8 outputs can be compared exactly.
+// [HD_ROUNDING] Quantization computes rint(x * (127 / absmax)): round half
+// to even (the default rounding mode; cvt.rni on the GPU), multiplying by the
+// inverse computed once per row. This is exactly what the CPU reference
+// (kernels/cpu/quantize_rows.cpp) does, so int8 outputs compare bit-exactly
+// across backends; it can differ from round(x / scale) by one step on ties.
 
 #include <cmath>
 #include <cstdint>
@@ -27,11 +28,13 @@ namespace winnow::kernels::hd {
 // Symmetric per-row int8 scale: max|x| / 127, 0 for an all-zero row.
 WINNOW_HD float s8_scale_from_absmax(float absmax) { return absmax / 127.0f; }
 
-// One element of quantize_rows_f32_s8 (see [HD_ROUNDING]). A zero scale
+// The per-row multiplier of quantize_s8: 127 / absmax, 0 for an all-zero row.
+WINNOW_HD float s8_inv_scale_from_absmax(float absmax) { return absmax > 0.0f ? 127.0f / absmax : 0.0f; }
+
+// One element of quantize_rows_f32_s8 (see [HD_ROUNDING]). A zero multiplier
 // (all-zero row) yields 0; the clamp only guards rounding at |x| == absmax.
-WINNOW_HD int8_t quantize_s8(float x, float scale) {
-  if (scale == 0.0f) return 0;
-  float q = roundf(x / scale);
+WINNOW_HD int8_t quantize_s8(float x, float inv_scale) {
+  float q = rintf(x * inv_scale);
   q = q > 127.0f ? 127.0f : (q < -127.0f ? -127.0f : q);
   return static_cast<int8_t>(q);
 }

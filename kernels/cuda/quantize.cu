@@ -18,10 +18,10 @@ __global__ void quantize_rows_f32_s8_kernel(const float* __restrict__ in, int64_
   float absmax = 0.0f;
   for (int64_t c = threadIdx.x; c < cols; c += 32) absmax = fmaxf(absmax, fabsf(x[c]));
   absmax = warp_max(absmax);
-  const float scale = hd::s8_scale_from_absmax(absmax);
+  const float inv = hd::s8_inv_scale_from_absmax(absmax);
   int8_t* y = out + row * out_stride;
-  for (int64_t c = threadIdx.x; c < cols; c += 32) y[c] = hd::quantize_s8(x[c], scale);
-  if (threadIdx.x == 0) scales[row] = scale;
+  for (int64_t c = threadIdx.x; c < cols; c += 32) y[c] = hd::quantize_s8(x[c], inv);
+  if (threadIdx.x == 0) scales[row] = hd::s8_scale_from_absmax(absmax);
 }
 
 }  // namespace
