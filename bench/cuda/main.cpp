@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -70,34 +71,52 @@ struct gemm_shape {
   int64_t n, k;
 };
 
-// Our gemm_s8s8_f32 op through the backend, one path forced.
-status_or<double> time_our_gemm(backend& be, cuda::gemm_s8_path path, int64_t m, int64_t n, int64_t k) {
+// Operands of one gemm_s8s8_f32 shape on the backend (random int8, small
+// positive scales and biases; `out` left uninitialized: every path writes it).
+struct gemm_operands {
   std::vector<buffer_ptr> hold;
-  auto make = [&](size_t bytes, uint8_t fill_seed) -> status_or<void*> {
+  gemm_s8s8_f32_op op;
+};
+
+status_or<std::unique_ptr<gemm_operands>> make_gemm_operands(backend& be, int64_t m, int64_t n, int64_t k) {
+  auto g = std::make_unique<gemm_operands>();
+  std::mt19937 rng(static_cast<uint32_t>(m * 31 + n * 7 + k));
+  auto make = [&](size_t bytes, int kind) -> status_or<void*> {  // kind 0: s8, 1: f32 scale/bias, 2: no init
     WINNOW_ASSIGN_OR_RETURN(buffer b, be.alloc(bytes));
-    hold.emplace_back(&be, b);
+    g->hold.emplace_back(&be, b);
+    if (kind == 2) return b.ptr;
     std::vector<uint8_t> host(bytes);
-    std::mt19937 rng(fill_seed);
-    for (auto& x : host) x = static_cast<uint8_t>(rng());
-    if (fill_seed >= 100)  // float operands: small positive scales / biases, not random bit patterns
+    if (kind == 0) {
       for (size_t i = 0; i + 4 <= bytes; i += 4) {
-        const float f = 0.001f * static_cast<float>(1 + (host[i] % 7));
+        const uint32_t r = rng();
+        std::memcpy(&host[i], &r, 4);
+      }
+    } else {
+      for (size_t i = 0; i + 4 <= bytes; i += 4) {
+        const float f = 0.001f * static_cast<float>(1 + rng() % 7);
         std::memcpy(&host[i], &f, 4);
       }
+    }
     WINNOW_RETURN_IF_ERROR(be.upload(b, 0, host.data(), bytes));
     return b.ptr;
   };
-  WINNOW_ASSIGN_OR_RETURN(void* a, make(m * k, 1));
-  WINNOW_ASSIGN_OR_RETURN(void* as, make(m * 4, 100));
-  WINNOW_ASSIGN_OR_RETURN(void* b, make(n * k, 2));
-  WINNOW_ASSIGN_OR_RETURN(void* bs, make(n * 4, 101));
-  WINNOW_ASSIGN_OR_RETURN(void* bias, make(n * 4, 102));
-  WINNOW_ASSIGN_OR_RETURN(void* out, make(m * n * 4, 103));
-  const gemm_s8s8_f32_op o{tensor::make(a, dtype::s8, m, k), tensor::make(as, dtype::f32, m, 1),
+  WINNOW_ASSIGN_OR_RETURN(void* a, make(m * k, 0));
+  WINNOW_ASSIGN_OR_RETURN(void* as, make(m * 4, 1));
+  WINNOW_ASSIGN_OR_RETURN(void* b, make(n * k, 0));
+  WINNOW_ASSIGN_OR_RETURN(void* bs, make(n * 4, 1));
+  WINNOW_ASSIGN_OR_RETURN(void* bias, make(n * 4, 1));
+  WINNOW_ASSIGN_OR_RETURN(void* out, make(m * n * 4, 2));
+  g->op = gemm_s8s8_f32_op{tensor::make(a, dtype::s8, m, k), tensor::make(as, dtype::f32, m, 1),
                            tensor::make(b, dtype::s8, n, k), tensor::make(bs, dtype::f32, n, 1),
                            tensor::make(bias, dtype::f32, 1, n), tensor::make(out, dtype::f32, m, n)};
+  WINNOW_RETURN_IF_ERROR(be.sync());
+  return g;
+}
+
+// Our gemm_s8s8_f32 op through the backend, one path forced; seconds per op.
+status_or<double> time_our_gemm(backend& be, cuda::gemm_s8_path path, const gemm_s8s8_f32_op& o) {
   WINNOW_RETURN_IF_ERROR(cuda::set_gemm_s8_path(be, path));
-  // Time batches of 10 launches + one sync, so launch overhead overlaps.
+  // Batches of 10 launches + one sync, so launch overhead overlaps.
   auto t = time_per_call(
       [&]() -> status {
         for (int i = 0; i < 10; ++i) WINNOW_RETURN_IF_ERROR(be.run(o));
@@ -123,8 +142,9 @@ std::string gemm_section(backend& be, int ordinal, bool quick, const device_peak
       j << (first ? "" : ",") << "\n    {\"shape\": " << jstr(s.name) << ", \"M\": " << m << ", \"N\": " << s.n
         << ", \"K\": " << s.k;
       first = false;
+      auto operands = make_gemm_operands(be, m, s.n, s.k);
       for (auto path : {cuda::gemm_s8_path::cublaslt, cuda::gemm_s8_path::own, cuda::gemm_s8_path::automatic}) {
-        auto t = time_our_gemm(be, path, m, s.n, s.k);
+        status_or<double> t = operands.ok() ? time_our_gemm(be, path, (*operands)->op) : operands.get_status();
         j << ", \"ours_" << cuda::to_string(path) << "\": ";
         if (t.ok()) {
           j << "{\"us\": " << jnum(*t * 1e6) << ", \"tops\": " << jnum(tops(*t))

@@ -52,7 +52,11 @@ status_or<lt_plan_cache::plan*> lt_plan_cache::get(context& ctx, const lt_proble
   if (st == CUBLAS_STATUS_SUCCESS)
     st = cublasLtMatmulAlgoGetHeuristic(ctx.lt, pl.desc, pl.la, pl.lb, pl.lc, pl.lc, pref, 1, &result, &found);
   cublasLtMatmulPreferenceDestroy(pref);
-  if (st != CUBLAS_STATUS_SUCCESS && st != CUBLAS_STATUS_NOT_SUPPORTED)
+  // Whatever the heuristic dislikes (NOT_SUPPORTED, INVALID_VALUE for an odd
+  // shape) leaves the plan unusable and the caller on its own kernel; only a
+  // lost device or context (an execution/internal failure) is a device error.
+  if (st == CUBLAS_STATUS_EXECUTION_FAILED || st == CUBLAS_STATUS_INTERNAL_ERROR ||
+      st == CUBLAS_STATUS_NOT_INITIALIZED || st == CUBLAS_STATUS_ALLOC_FAILED)
     return to_status(st, "cublasLtMatmulAlgoGetHeuristic");
   if (st == CUBLAS_STATUS_SUCCESS && found > 0 && result.state == CUBLAS_STATUS_SUCCESS) {
     pl.algo = result.algo;

@@ -195,7 +195,7 @@ class cuda_backend final : public backend {
     WINNOW_CUDA_RETURN_IF_ERROR(cudaMallocHost(&fault_host_, 4 * sizeof(int)));
     plans_ = std::make_unique<lt_plan_cache>();
     ctx_.plans = plans_.get();
-    info().free_memory_bytes;  // refresh the memory figures once
+    (void)info();  // refresh the memory figures once
     return finish();
   }
 
