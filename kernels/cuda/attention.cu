@@ -84,6 +84,7 @@ attention_f32_kernel(const float* __restrict__ qkv, int64_t qkv_stride, const in
       float s = 0.0f;
 #pragma unroll
       for (int i = 0; i < DimsPerLane; ++i) {
+#pragma unroll
         for (int dd = 0; dd < 32; ++dd) {
           const int d = 32 * i + dd;
           const float qd = __shfl_sync(full_warp_mask, q[r][i], dd);
@@ -97,6 +98,7 @@ attention_f32_kernel(const float* __restrict__ qkv, int64_t qkv_stride, const in
 #pragma unroll
       for (int i = 0; i < DimsPerLane; ++i) acc[r][i] *= rescale;
       const int valid_keys = len - key0 < key_chunk ? len - key0 : key_chunk;
+#pragma unroll 4
       for (int j = 0; j < valid_keys; ++j) {
         const float wj = __shfl_sync(full_warp_mask, w, j);
 #pragma unroll
