@@ -41,6 +41,7 @@ struct device_pool::device {
   std::string last_error;
   std::set<work_id> in_flight;
   bool probing = false;  // a probe owns `be` while it runs
+  int active_runs = 0;   // run() calls inside fn(*be): the backend must not be replaced under them
 };
 
 device_pool::device_pool(const clock& clk, calibration_workload calibration)
@@ -113,10 +114,9 @@ device_status device_pool::status_locked(const device& d) const {
 device_status device_pool::get_status(device_id id) const {
   std::lock_guard<std::mutex> lock(mu_);
   WINNOW_ASSERT(id >= 0 && static_cast<size_t>(id) < devices_.size(), "device_pool: bad device id");
-  device& d = *devices_[id];
-  // Free memory is read fresh from an up device (it changes as batches run).
-  if (d.health == device_health::up && d.be && !d.probing) d.info.free_memory_bytes = d.be->info().free_memory_bytes;
-  return status_locked(d);
+  // Free memory as of the device's last run() or calibration: reading it here
+  // would call into a backend another thread may be using.
+  return status_locked(*devices_[id]);
 }
 
 std::vector<device_status> device_pool::snapshot() const {
@@ -185,10 +185,17 @@ device_pool::run_result device_pool::run(device_id id, work_id work, const std::
     if (d.health != device_health::up || !d.be)
       return {status::unavailable("device " + d.name + " is down: " + d.last_error), {work}};
     d.in_flight.insert(work);
+    ++d.active_runs;
     be = d.be.get();
   }
   const status s = fn(*be);
-  return finish(id, work, s);
+  // Still this thread's turn on the backend: refresh its free memory figure.
+  const size_t free_bytes = s.ok() ? be->info().free_memory_bytes : 0;
+  run_result r = finish(id, work, s);
+  std::lock_guard<std::mutex> lock(mu_);
+  --devices_[id]->active_runs;
+  if (s.ok()) devices_[id]->info.free_memory_bytes = free_bytes;
+  return r;
 }
 
 status device_pool::probe(device_id id) {
@@ -200,6 +207,8 @@ status device_pool::probe(device_id id) {
     d = devices_[id].get();
     if (d->health == device_health::up) return status::ok_status();
     if (d->probing) return status::unavailable("device " + d->name + ": a probe is already running");
+    if (d->active_runs > 0)
+      return status::unavailable("device " + d->name + ": a failed call is still returning; probe again later");
     d->probing = true;
     d->be.reset();  // down: nothing runs on it; a lost context must not be reused
   }

@@ -64,7 +64,7 @@ struct device_status {
   device_kind kind = device_kind::cpu;
   device_tier tier = device_tier::cpu;
   device_health health = device_health::down;
-  size_t free_memory_bytes = 0;
+  size_t free_memory_bytes = 0;   // as of the last successful run() or calibration
   double tokens_per_second = 0.0;  // from the last successful calibration; 0 if none
   uint64_t failures = 0;           // device_errors seen so far
   std::string last_error;          // the most recent device_error / failed probe
