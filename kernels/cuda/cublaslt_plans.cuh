@@ -1,0 +1,55 @@
+#pragma once
+// Cached cuBLASLt matmul plans (descriptor, layouts, heuristic's algorithm)
+// keyed by shape, so a steady stream of same-shaped batches pays the
+// heuristic query once. Row-major problems are mapped onto cuBLASLt's
+// column-major convention here and nowhere else ([LT_ROW_MAJOR]):
+//   out[M, N] = a[M, K] * b[N, K]^T (row-major)  ==  out^T[N, M] = op_T(b^T)[N, K] * a^T[K, M]
+// i.e. cuBLASLt's "A" is our weight b (transposed), its "B" our activations a:
+// the TN form the int8 IMMA kernels require.
+
+#include <cstdint>
+#include <map>
+#include <tuple>
+
+#include "common/status_or.hpp"
+#include "kernels/cuda/common.cuh"
+
+namespace winnow::kernels::cuda {
+
+enum class lt_kind : uint8_t { s8s8_s32, f32_f32_f32 };
+
+struct lt_problem {
+  lt_kind kind;
+  int64_t m, n, k;
+  int64_t lda, ldb, ldc;  // row strides of a, b, out in elements
+  bool bias;              // f32 only: cuBLASLt's bias epilogue
+  bool operator<(const lt_problem& o) const {
+    return std::tie(kind, m, n, k, lda, ldb, ldc, bias) < std::tie(o.kind, o.m, o.n, o.k, o.lda, o.ldb, o.ldc, o.bias);
+  }
+};
+
+class lt_plan_cache {
+ public:
+  lt_plan_cache() = default;
+  lt_plan_cache(const lt_plan_cache&) = delete;
+  lt_plan_cache& operator=(const lt_plan_cache&) = delete;
+  ~lt_plan_cache();
+
+  // Runs out = a * b^T (+ bias) on ctx.stream. Returns unsupported when
+  // cuBLASLt has no algorithm for the problem (alignment, strides), so the
+  // caller can fall back to its own kernel.
+  status matmul(context& ctx, const lt_problem& p, const void* a, const void* b, const float* bias, void* out);
+
+ private:
+  struct plan {
+    cublasLtMatmulDesc_t desc = nullptr;
+    cublasLtMatrixLayout_t la = nullptr, lb = nullptr, lc = nullptr;
+    cublasLtMatmulAlgo_t algo{};
+    size_t workspace_bytes = 0;
+    bool usable = false;
+  };
+  status_or<plan*> get(context& ctx, const lt_problem& p);
+  std::map<lt_problem, plan> plans_;
+};
+
+}  // namespace winnow::kernels::cuda

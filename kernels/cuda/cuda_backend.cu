@@ -1,0 +1,269 @@
+// The CUDA backend: device memory, one stream, pinned staging for copies, and
+// the one op -> entry switch (run) with its matching supports() (style.md §1).
+#include "kernels/cuda/cuda_backend.hpp"
+
+#include <cstring>
+#include <string>
+#include <variant>
+
+#include "kernels/cuda/attention.cuh"
+#include "kernels/cuda/common.cuh"
+#include "kernels/cuda/cublaslt_plans.cuh"
+#include "kernels/cuda/embed.cuh"
+#include "kernels/cuda/gelu.cuh"
+#include "kernels/cuda/gemm_f32.cuh"
+#include "kernels/cuda/gemm_s8.cuh"
+#include "kernels/cuda/layernorm.cuh"
+#include "kernels/cuda/pool.cuh"
+#include "kernels/cuda/quantize.cuh"
+
+namespace winnow::kernels::cuda {
+namespace {
+
+// supports(): the dtypes each entry implements. The entries check shapes and
+// return invalid_argument themselves; supports() answers "could this backend
+// ever run it", so a test reports the rest as skipped, not failed.
+struct supports_visitor {
+  bool operator()(const quantize_rows_f32_s8_op& o) const {
+    return o.in.type == dtype::f32 && o.out.type == dtype::s8 && o.scales.type == dtype::f32;
+  }
+  bool operator()(const gemm_s8s8_f32_op& o) const {
+    return o.a.type == dtype::s8 && o.b.type == dtype::s8 && o.out.type == dtype::f32;
+  }
+  bool operator()(const gemm_f32_op& o) const {
+    return o.a.type == dtype::f32 && o.b.type == dtype::f32 && o.out.type == dtype::f32;
+  }
+  bool operator()(const add_residual_layernorm_op& o) const { return o.x.type == dtype::f32 && o.out.type == dtype::f32; }
+  bool operator()(const gelu_op& o) const { return o.x.type == dtype::f32 && o.out.type == dtype::f32; }
+  bool operator()(const attention_op& o) const {
+    return o.qkv.type == dtype::f32 && o.head_dim > 0 && o.head_dim <= attention_max_head_dim;
+  }
+  bool operator()(const embed_op& o) const { return o.ids.type == dtype::s32 && o.out.type == dtype::f32; }
+  bool operator()(const pool_op& o) const { return o.hidden.type == dtype::f32 && o.out.type == dtype::f32; }
+};
+
+// run(): one case per op, each an entry function of its own file.
+struct run_visitor {
+  context& ctx;
+  status operator()(const quantize_rows_f32_s8_op& o) const { return cuda_op_quantize_rows_f32_s8(ctx, o); }
+  status operator()(const gemm_s8s8_f32_op& o) const { return cuda_op_gemm_s8s8_f32(ctx, o); }
+  status operator()(const gemm_f32_op& o) const { return cuda_op_gemm_f32(ctx, o); }
+  status operator()(const add_residual_layernorm_op& o) const { return cuda_op_add_residual_layernorm(ctx, o); }
+  status operator()(const gelu_op& o) const { return cuda_op_gelu(ctx, o); }
+  status operator()(const attention_op& o) const { return cuda_op_attention(ctx, o); }
+  status operator()(const embed_op& o) const { return cuda_op_embed(ctx, o); }
+  status operator()(const pool_op& o) const { return cuda_op_pool(ctx, o); }
+};
+
+std::string fault_message(const int* f) {
+  const std::string row = std::to_string(f[1]), value = std::to_string(f[2]);
+  switch (f[0]) {
+    case fault_token_id: return "embed: token id " + value + " at row " + row + " is outside the vocabulary";
+    case fault_type_id: return "embed: token type id " + value + " at row " + row + " is outside the type table";
+    case fault_pool_length: return "pool: lengths[" + row + "] = " + value + " is outside [0, seq_len]";
+    case fault_attention_length: return "attention: lengths[" + row + "] = " + value + " is outside [0, seq_len]";
+    default: return "device input fault " + std::to_string(f[0]);
+  }
+}
+
+class cuda_backend final : public backend {
+ public:
+  cuda_backend(const cuda_backend&) = delete;
+  cuda_backend& operator=(const cuda_backend&) = delete;
+
+  static status_or<std::unique_ptr<backend>> create(int ordinal, const cuda_backend_options& options) {
+    std::unique_ptr<cuda_backend> b(new cuda_backend());
+    WINNOW_RETURN_IF_ERROR(b->init(ordinal, options).with_context("cuda:" + std::to_string(ordinal)));
+    return std::unique_ptr<backend>(std::move(b));
+  }
+
+  ~cuda_backend() override {
+    if (ctx_.stream == nullptr && ctx_.lt == nullptr) return;
+    cudaSetDevice(ctx_.device);
+    if (ctx_.stream) cudaStreamSynchronize(ctx_.stream);
+    ctx_.release_scratch();
+    plans_.reset();  // before the handle it used
+    if (ctx_.lt) cublasLtDestroy(ctx_.lt);
+    if (ctx_.workspace) cudaFree(ctx_.workspace);
+    if (ctx_.input_fault) cudaFree(ctx_.input_fault);
+    if (fault_host_) cudaFreeHost(fault_host_);
+    if (staging_) cudaFreeHost(staging_);
+    if (staging_free_) cudaEventDestroy(staging_free_);
+    if (ctx_.stream) cudaStreamDestroy(ctx_.stream);
+  }
+
+  const device_info& info() const override {
+    size_t free_bytes = 0, total_bytes = 0;
+    if (cudaSetDevice(ctx_.device) == cudaSuccess && cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess) {
+      info_.free_memory_bytes = free_bytes;
+      info_.total_memory_bytes = total_bytes;
+    }
+    return info_;
+  }
+
+  bool supports(const op& o) const override { return std::visit(supports_visitor{}, o); }
+
+  status_or<buffer> alloc(size_t bytes) override {
+    WINNOW_RETURN_IF_ERROR(use_device());
+    void* p = nullptr;
+    const cudaError_t e = cudaMalloc(&p, bytes == 0 ? 1 : bytes);
+    if (e == cudaErrorMemoryAllocation) {
+      cudaGetLastError();  // not sticky: clear it
+      return status::resource_exhausted(info_.name + ": cannot allocate " + std::to_string(bytes) + " bytes");
+    }
+    WINNOW_CUDA_RETURN_IF_ERROR(e);
+    return buffer{p, bytes};
+  }
+
+  void free(buffer b) override {
+    if (b.ptr == nullptr) return;
+    if (use_device().ok()) cudaFree(b.ptr);  // a failed free on a lost device has nothing left to free
+  }
+
+  // Through pinned staging so the copy is truly asynchronous; the staging
+  // area is reused once the previous upload out of it has completed.
+  status upload(const buffer& dst, size_t dst_offset, const void* src, size_t bytes) override {
+    if (dst_offset + bytes > dst.bytes)
+      return status::invalid_argument("upload: " + std::to_string(bytes) + " bytes at offset " +
+                                      std::to_string(dst_offset) + " exceed the buffer's " + std::to_string(dst.bytes));
+    if (bytes == 0) return status::ok_status();
+    WINNOW_RETURN_IF_ERROR(use_device());
+    WINNOW_RETURN_IF_ERROR(reserve_staging(bytes));
+    std::memcpy(staging_, src, bytes);
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(static_cast<char*>(dst.ptr) + dst_offset, staging_, bytes,
+                                                cudaMemcpyHostToDevice, ctx_.stream));
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaEventRecord(staging_free_, ctx_.stream));
+    return status::ok_status();
+  }
+
+  status download(void* dst, const buffer& src, size_t src_offset, size_t bytes) override {
+    if (src_offset + bytes > src.bytes)
+      return status::invalid_argument("download: " + std::to_string(bytes) + " bytes at offset " +
+                                      std::to_string(src_offset) + " exceed the buffer's " + std::to_string(src.bytes));
+    WINNOW_RETURN_IF_ERROR(use_device());
+    if (bytes > 0) {
+      WINNOW_RETURN_IF_ERROR(reserve_staging(bytes));
+      WINNOW_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(staging_, static_cast<const char*>(src.ptr) + src_offset, bytes,
+                                                  cudaMemcpyDeviceToHost, ctx_.stream));
+      WINNOW_CUDA_RETURN_IF_ERROR(cudaEventRecord(staging_free_, ctx_.stream));
+    }
+    WINNOW_RETURN_IF_ERROR(finish());
+    if (bytes > 0) std::memcpy(dst, staging_, bytes);
+    return status::ok_status();
+  }
+
+  status run(const op& o) override {
+    WINNOW_RETURN_IF_ERROR(use_device());
+    return std::visit(run_visitor{ctx_}, o);
+  }
+
+  status sync() override {
+    WINNOW_RETURN_IF_ERROR(use_device());
+    return finish();
+  }
+
+  void set_path(gemm_s8_path p) { ctx_.s8_path = p; }
+
+ private:
+  cuda_backend() = default;
+
+  status init(int ordinal, const cuda_backend_options& options) {
+    const int count = cuda_device_count();
+    if (ordinal < 0 || ordinal >= count)
+      return status::invalid_argument("no CUDA device " + std::to_string(ordinal) + " (" + std::to_string(count) +
+                                      " present)");
+    ctx_.device = ordinal;
+    ctx_.s8_path = options.gemm_s8;
+    WINNOW_RETURN_IF_ERROR(use_device());
+    cudaDeviceProp prop{};
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaGetDeviceProperties(&prop, ordinal));
+    ctx_.sm_count = prop.multiProcessorCount;
+    ctx_.compute_capability = prop.major * 10 + prop.minor;
+    ctx_.max_smem_per_block_optin = prop.sharedMemPerBlockOptin;
+    info_.name = prop.name;
+    info_.kind = device_kind::cuda;
+    info_.ordinal = ordinal;
+    info_.compute_capability = ctx_.compute_capability;
+    info_.total_memory_bytes = prop.totalGlobalMem;
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaStreamCreateWithFlags(&ctx_.stream, cudaStreamNonBlocking));
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaEventCreateWithFlags(&staging_free_, cudaEventDisableTiming));
+    WINNOW_CUDA_RETURN_IF_ERROR(cublasLtCreate(&ctx_.lt));
+    ctx_.workspace_bytes = options.cublaslt_workspace_bytes;
+    if (ctx_.workspace_bytes > 0) WINNOW_CUDA_RETURN_IF_ERROR(cudaMalloc(&ctx_.workspace, ctx_.workspace_bytes));
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaMalloc(&ctx_.input_fault, 4 * sizeof(int)));
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(ctx_.input_fault, 0, 4 * sizeof(int), ctx_.stream));
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaMallocHost(&fault_host_, 4 * sizeof(int)));
+    plans_ = std::make_unique<lt_plan_cache>();
+    ctx_.plans = plans_.get();
+    (void)info();  // refresh the memory figures once
+    return finish();
+  }
+
+  status use_device() const { return to_status(cudaSetDevice(ctx_.device), "cudaSetDevice"); }
+
+  status reserve_staging(size_t bytes) {
+    // Whatever used the staging area last must be done with it.
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaEventSynchronize(staging_free_));
+    if (bytes <= staging_bytes_) return status::ok_status();
+    if (staging_) WINNOW_CUDA_RETURN_IF_ERROR(cudaFreeHost(staging_));
+    staging_ = nullptr;
+    staging_bytes_ = 0;
+    const size_t want = bytes < (size_t{1} << 20) ? (size_t{1} << 20) : bytes + bytes / 4;
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaMallocHost(&staging_, want));
+    staging_bytes_ = want;
+    return status::ok_status();
+  }
+
+  // Waits for the stream, then reports (and clears) an [INPUT_FAULTS] record.
+  status finish() {
+    WINNOW_CUDA_RETURN_IF_ERROR(
+        cudaMemcpyAsync(fault_host_, ctx_.input_fault, 4 * sizeof(int), cudaMemcpyDeviceToHost, ctx_.stream));
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(ctx_.stream));
+    if (fault_host_[0] == fault_none) return status::ok_status();
+    const std::string message = fault_message(fault_host_);
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(ctx_.input_fault, 0, 4 * sizeof(int), ctx_.stream));
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(ctx_.stream));
+    return status::invalid_argument(message);
+  }
+
+  mutable device_info info_;
+  context ctx_;
+  std::unique_ptr<lt_plan_cache> plans_;
+  int* fault_host_ = nullptr;  // pinned
+  void* staging_ = nullptr;    // pinned
+  size_t staging_bytes_ = 0;
+  cudaEvent_t staging_free_ = nullptr;
+};
+
+}  // namespace
+
+int cuda_device_count() {
+  int n = 0;
+  if (cudaGetDeviceCount(&n) != cudaSuccess) {
+    cudaGetLastError();  // "no driver" / "no device" is an answer, not a fault
+    return 0;
+  }
+  return n;
+}
+
+status_or<std::unique_ptr<backend>> make_cuda_backend(int ordinal, const cuda_backend_options& options) {
+  return cuda_backend::create(ordinal, options);
+}
+
+status set_gemm_s8_path(backend& b, gemm_s8_path path) {
+  auto* c = dynamic_cast<cuda_backend*>(&b);
+  if (c == nullptr) return status::invalid_argument("set_gemm_s8_path: " + b.info().name + " is not a CUDA backend");
+  c->set_path(path);
+  return status::ok_status();
+}
+
+const char* to_string(gemm_s8_path path) {
+  switch (path) {
+    case gemm_s8_path::automatic: return "automatic";
+    case gemm_s8_path::cublaslt: return "cublaslt";
+    case gemm_s8_path::own: return "own";
+  }
+  return "?";
+}
+
+}  // namespace winnow::kernels::cuda

@@ -1,0 +1,156 @@
+// CUDA-specific behaviour beyond the op cases: errors as statuses, device
+// input faults, buffers shared between streams of one device. The first
+// tests run everywhere (they check the no-GPU answers); the rest skip with a
+// message when there is no device.
+#include "kernels/cuda/cuda_backend.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "kernels/cpu/cpu_backend.hpp"
+#include "tests/support/test_support.hpp"
+
+namespace winnow::kernels::cuda {
+namespace {
+
+bool have_gpu() { return cuda_device_count() > 0; }
+
+#define SKIP_WITHOUT_GPU() \
+  if (!have_gpu()) GTEST_SKIP() << "no CUDA device on this machine: this GPU test was NOT run"
+
+TEST(cuda_backend, device_count_is_an_answer_not_an_error) { EXPECT_GE(cuda_device_count(), 0); }
+
+TEST(cuda_backend, an_ordinal_past_the_devices_is_invalid_argument) {
+  auto b = make_cuda_backend(cuda_device_count() + 3);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.get_status().code(), status_code::invalid_argument);
+  EXPECT_NE(b.get_status().message().find("no CUDA device"), std::string::npos) << b.get_status().message();
+}
+
+TEST(cuda_backend, set_gemm_path_refuses_a_cpu_backend) {
+  auto cpu = make_cpu_backend(cpu_backend_options{});
+  EXPECT_EQ(set_gemm_s8_path(*cpu, gemm_s8_path::own).code(), status_code::invalid_argument);
+}
+
+struct gpu_fixture : ::testing::Test {
+  std::unique_ptr<backend> be;
+  void SetUp() override {
+    SKIP_WITHOUT_GPU();
+    auto b = make_cuda_backend(0);
+    ASSERT_OK(b);
+    be = std::move(b).value();
+  }
+  tensor upload_s32(const std::vector<int32_t>& v, std::vector<buffer_ptr>& hold) {
+    auto b = be->alloc(v.size() * 4);
+    EXPECT_OK(b);
+    hold.emplace_back(be.get(), *b);
+    EXPECT_OK(be->upload(*b, 0, v.data(), v.size() * 4));
+    return tensor::make(b->ptr, dtype::s32, static_cast<int64_t>(v.size()), 1);
+  }
+  tensor zeros_f32(int64_t rows, int64_t cols, std::vector<buffer_ptr>& hold) {
+    std::vector<float> z(static_cast<size_t>(rows * cols), 0.f);
+    auto b = be->alloc(z.size() * 4);
+    EXPECT_OK(b);
+    hold.emplace_back(be.get(), *b);
+    EXPECT_OK(be->upload(*b, 0, z.data(), z.size() * 4));
+    return tensor::make(b->ptr, dtype::f32, rows, cols);
+  }
+};
+
+TEST_F(gpu_fixture, reports_its_device) {
+  EXPECT_EQ(be->info().kind, device_kind::cuda);
+  EXPECT_GE(be->info().compute_capability, 70);
+  EXPECT_GT(be->info().total_memory_bytes, 0u);
+  EXPECT_GT(be->info().free_memory_bytes, 0u);
+}
+
+TEST_F(gpu_fixture, copies_out_of_bounds_are_invalid_arguments) {
+  auto b = be->alloc(16);
+  ASSERT_OK(b);
+  buffer_ptr hold(be.get(), *b);
+  char x[32] = {};
+  EXPECT_EQ(be->upload(*b, 8, x, 16).code(), status_code::invalid_argument);
+  EXPECT_EQ(be->download(x, *b, 0, 17).code(), status_code::invalid_argument);
+}
+
+TEST_F(gpu_fixture, an_impossible_allocation_is_resource_exhausted_and_not_sticky) {
+  auto b = be->alloc(size_t{1} << 52);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.get_status().code(), status_code::resource_exhausted);
+  auto ok = be->alloc(1024);
+  ASSERT_OK(ok);
+  be->free(*ok);
+  EXPECT_OK(be->sync());
+}
+
+TEST_F(gpu_fixture, a_token_id_past_the_vocabulary_is_reported_by_sync_then_cleared) {
+  std::vector<buffer_ptr> hold;
+  embed_op e;
+  e.ids = upload_s32({1, 2, 99, 3}, hold);
+  e.type_ids = upload_s32({0, 0, 0, 0}, hold);
+  e.word_table = zeros_f32(10, 8, hold);
+  e.position_table = zeros_f32(4, 8, hold);
+  e.type_table = zeros_f32(2, 8, hold);
+  e.gamma = zeros_f32(1, 8, hold);
+  e.beta = zeros_f32(1, 8, hold);
+  e.batch = 1;
+  e.seq_len = 4;
+  e.out = zeros_f32(4, 8, hold);
+  ASSERT_OK(be->run(e));
+  const status s = be->sync();
+  EXPECT_EQ(s.code(), status_code::invalid_argument);
+  EXPECT_NE(s.message().find("token id 99 at row 2"), std::string::npos) << s.message();
+  EXPECT_OK(be->sync());  // reported once
+}
+
+TEST_F(gpu_fixture, an_attention_length_past_seq_len_is_reported) {
+  std::vector<buffer_ptr> hold;
+  attention_op a;
+  a.qkv = zeros_f32(4, 3 * 32, hold);
+  a.lengths = upload_s32({7}, hold);
+  a.batch = 1;
+  a.seq_len = 4;
+  a.heads = 1;
+  a.head_dim = 32;
+  a.scale = 1.f;
+  a.out = zeros_f32(4, 32, hold);
+  ASSERT_OK(be->run(a));
+  const status s = be->sync();
+  EXPECT_EQ(s.code(), status_code::invalid_argument);
+  EXPECT_NE(s.message().find("lengths[0] = 7"), std::string::npos) << s.message();
+}
+
+TEST_F(gpu_fixture, malformed_operands_are_rejected_before_any_launch) {
+  std::vector<buffer_ptr> hold;
+  const tensor x = zeros_f32(4, 8, hold);
+  const tensor wrong = zeros_f32(3, 8, hold);
+  const status s = be->run(gelu_op{x, wrong});
+  EXPECT_EQ(s.code(), status_code::invalid_argument);
+  EXPECT_NE(s.message().find("gelu.out"), std::string::npos) << s.message();
+}
+
+TEST_F(gpu_fixture, buffers_are_shared_by_backends_on_one_device) {
+  // Weights uploaded once through `be`, used by a second stream.
+  auto second = make_cuda_backend(0);
+  ASSERT_OK(second);
+  std::vector<buffer_ptr> hold;
+  std::vector<float> v = {-1.f, 0.f, 1.f, 2.f};
+  auto in = be->alloc(16);
+  ASSERT_OK(in);
+  hold.emplace_back(be.get(), *in);
+  ASSERT_OK(be->upload(*in, 0, v.data(), 16));
+  ASSERT_OK(be->sync());
+  auto out = (*second)->alloc(16);
+  ASSERT_OK(out);
+  buffer_ptr out_hold(second->get(), *out);
+  ASSERT_OK((*second)->run(gelu_op{tensor::make(in->ptr, dtype::f32, 1, 4), tensor::make(out->ptr, dtype::f32, 1, 4)}));
+  std::vector<float> got(4);
+  ASSERT_OK((*second)->download(got.data(), *out, 0, 16));
+  EXPECT_NEAR(got[0], -0.158655f, 1e-5);
+  EXPECT_EQ(got[1], 0.f);
+  EXPECT_NEAR(got[3], 1.954500f, 1e-5);
+}
+
+}  // namespace
+}  // namespace winnow::kernels::cuda
