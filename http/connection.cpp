@@ -1,5 +1,6 @@
 #include "http/connection.hpp"
 
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -50,9 +51,10 @@ void connection::do_read() {
   if (reading_ || stop_reading_ || closed_ || queue_.size() >= opts.max_pipelined_requests) return;
   parser_.emplace();
   parser_->header_limit(opts.max_header_bytes);
-  // The larger limit first: Beast compares Content-Length with the limit set
-  // when the header completes; on_header() then applies the route's own limit.
-  parser_->body_limit(std::max(opts.max_ingest_body_bytes, opts.max_body_bytes));
+  // No limit while the header is read (Beast would compare Content-Length with
+  // it before the route is known); on_header() applies the route's limit.
+  parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+  route_limit_ = 0;
   reading_ = true;
   update_deadline();
   bhttp::async_read_header(

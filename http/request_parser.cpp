@@ -149,6 +149,14 @@ bool is_ndjson_type(std::string_view content_type) {
          t == "application/x-jsonlines";
 }
 
+bool is_json_type(std::string_view content_type) {
+  std::string t(content_type.substr(0, content_type.find(';')));
+  std::transform(t.begin(), t.end(), t.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  return t == "application/json";
+}
+
 }  // namespace
 
 parsed<search_request> parse_search_request(std::string_view body, const server_options& opts) {
@@ -207,7 +215,9 @@ parsed<std::vector<batch_entry>> parse_document_batch(std::string_view body,
   size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos)
     return fail<result>(err("invalid_json", "", "empty body: expected a JSON array or NDJSON"));
-  bool ndjson = is_ndjson_type(content_type) || body[first] != '[';
+  // application/json means one JSON array; without a JSON or NDJSON type the
+  // first byte decides.
+  bool ndjson = is_ndjson_type(content_type) || (!is_json_type(content_type) && body[first] != '[');
   result entries;
   auto too_many = [&]() {
     return err("invalid_field", "", "the batch has more than " +

@@ -41,8 +41,9 @@ struct batch_entry {
 
 // POST /v1/documents: a JSON array of {id, title?, text, metadata?} objects, or
 // NDJSON (one object per line; blank lines skipped). NDJSON is chosen by a
-// Content-Type of application/x-ndjson, application/jsonl or application/ndjson,
-// or, with any other type, when the body does not start with '['.
+// Content-Type of application/x-ndjson, application/jsonl or application/ndjson;
+// application/json means an array; with any other type (or none) NDJSON is
+// chosen when the body does not start with '['.
 // A body that is not parseable as a whole (malformed array, empty batch, too
 // many documents) is an input_error; an invalid single document is a rejected
 // batch_entry, so the other documents can still be applied.

@@ -123,8 +123,11 @@ TEST(parse_document_batch, refuses_unparseable_or_empty_batches) {
   EXPECT_EQ(parse_document_batch("[", "application/json", opts()).error.error, "invalid_json");
   EXPECT_EQ(parse_document_batch("[]", "application/json", opts()).error.detail,
             "the batch holds no documents");
-  auto obj = parse_document_batch(R"({"id":"a","text":"x"})", "application/json", opts());
-  EXPECT_TRUE(obj.ok());  // not '[': read as NDJSON of one line
+  auto obj = parse_document_batch(R"({"id":"a","text":"x"})", "", opts());
+  EXPECT_TRUE(obj.ok());  // no type and not '[': read as NDJSON of one line
+  EXPECT_EQ(parse_document_batch(R"({"id":"a","text":"x"})", "application/json; charset=utf-8", opts())
+                .error.detail,
+            "expected a JSON array of documents");
   server_options small;
   small.max_documents_per_request = 2;
   auto many = parse_document_batch(R"([{"id":"a","text":"x"},{"id":"b","text":"x"},{"id":"c","text":"x"}])",
