@@ -323,7 +323,22 @@ TEST(http_server, enforces_body_and_header_limits) {
     auto r = c.request("GET", "/healthz", "", {{"X-Filler", std::string(4000, 'h')}});
     expect_error(r, 431, "header_too_large", "2048");
   }
+  {
+    // Expect: 100-continue gets the interim response, then the real one...
+    test_client c(ts.port());
+    std::string body = R"([{"id":"cont","text":"continue"}])";
+    c.send_raw("POST /v1/documents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+    EXPECT_EQ(c.read().status, 100u);
+    c.send_raw(body);
+    EXPECT_EQ(c.read().status, 200u);
+    // ...and an over-large announced body is refused before it is sent.
+    c.send_raw("POST /v1/documents HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+               "Content-Length: 100000\r\n\r\n");
+    expect_error(c.read(), 413, "payload_too_large", "limit of 8192");
+  }
   EXPECT_EQ(test_client(ts.port()).request("GET", "/v1/documents/huge").status, 404u);
+  EXPECT_EQ(test_client(ts.port()).request("GET", "/v1/documents/cont").status, 200u);
 }
 
 TEST(http_server, answers_pipelined_requests_in_request_order) {
