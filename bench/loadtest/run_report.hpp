@@ -1,0 +1,35 @@
+#pragma once
+// Turns a run_result into what people read: one JSON object, a terminal
+// table, and a PNG chart (gnuplot) of latency percentiles and throughput per
+// second per class. Latencies are reported in milliseconds.
+
+#include <string>
+#include <vector>
+
+#include "bench/loadtest/run_result.hpp"
+#include "common/status.hpp"
+
+namespace winnow::loadtest {
+
+struct run_context {
+  std::string url;
+  std::string schedule;   // rate_plan::describe()
+  uint64_t seed = 0;
+  std::string profile;    // file or "<default>"
+};
+
+// One JSON object (no trailing newline).
+std::string summary_json(const run_result& r, const run_context& ctx, const std::string& chart_path);
+
+// A fixed-width table, one row per class, plus a client-saturation warning
+// when the client was the bottleneck.
+std::string terminal_table(const run_result& r);
+
+// Writes out_dir/timeseries_<class>.tsv and out_dir/chart.gp, then runs
+// gnuplot to make out_dir/chart.png (pngcairo when available, else png).
+// Returns the PNG's path via *png_path. unavailable when gnuplot is missing
+// or fails (the TSV files are still written).
+status write_chart(const run_result& r, const std::string& out_dir, const std::string& title,
+                   std::string* png_path);
+
+}  // namespace winnow::loadtest
