@@ -65,6 +65,7 @@ status_or<find_max_result> find_max(const run_options& base, const find_max_opti
       outcomes.push_back({v.held, c.counts.errors() > 0, c.counts.rejections() > 0});
       t.verdicts.push_back(std::move(v));
     }
+    t.send_lag_p99_us = r.send_lag_us.value_at_percentile(99);
     t.classes = std::move(r.classes);
     search.record(*rate, outcomes);
     if (on_trial) on_trial(t);
@@ -94,7 +95,7 @@ std::string find_max_json(const find_max_result& r, const std::string& url) {
                          {"held", t.verdicts[i].held},
                          {"why", t.verdicts[i].why}});
     }
-    trials.push_back({{"total_rate", t.total_rate}, {"classes", classes}});
+    trials.push_back({{"total_rate", t.total_rate}, {"send_lag_p99_ms", t.send_lag_p99_us / 1000.0}, {"classes", classes}});
   }
   nlohmann::json capacity = nlohmann::json::array();
   for (size_t i = 0; i < r.capacity.size(); ++i) {

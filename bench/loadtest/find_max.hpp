@@ -28,6 +28,7 @@ struct find_max_trial {
   double total_rate = 0;
   std::vector<class_result> classes;  // histograms as measured
   std::vector<slo_verdict> verdicts;
+  int64_t send_lag_p99_us = 0;  // > a few ms: the client lagged (see run_report.hpp)
 };
 
 struct find_max_result {

@@ -1,5 +1,7 @@
 #include "bench/loadtest/load_runner.hpp"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -205,6 +207,7 @@ class runner {
     c->timed_out = false;
     const uint64_t gen = ++c->generation;
     result_.max_send_lag_us = std::max(result_.max_send_lag_us, (now - c->current.scheduled_ns) / 1000);
+    result_.send_lag_us.record(std::max<int64_t>(1, (now - c->current.scheduled_ns) / 1000));
 
     c->deadline.expires_at(to_time_point(deadline_ns));
     c->deadline.async_wait([c, gen](const error_code& ec) {
@@ -255,7 +258,9 @@ class runner {
       p.attempt = 1;
       ++result_.classes[p.a.class_index].counts.retried;
       discard(c, /*start_waiting=*/false);
-      dispatch(std::move(p));
+      // On a fresh connection: another idle one may be just as stale.
+      if (open_ < o_.max_connections) open_and_send(std::move(p));
+      else dispatch(std::move(p));
       return;
     } else {
       complete(p, outcome::error_io, 0, c->sent_ns);
@@ -360,6 +365,23 @@ status_or<run_result> run_load(const run_options& options) {
     if (!is_loopback(a)) return status::invalid_argument("run_load: refusing non-loopback address " + a.to_string());
   if (options.max_connections < 1) return status::invalid_argument("run_load: max_connections must be >= 1");
   if (options.timeout_ms < 1) return status::invalid_argument("run_load: timeout_ms must be >= 1");
+  // Each connection is a file descriptor: raise the soft limit as far as the
+  // hard limit allows, and refuse a cap the process could not honour (it
+  // would otherwise surface as a wall of connect errors blamed on the server).
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+    if (lim.rlim_cur < lim.rlim_max) {
+      rlimit raised = lim;
+      raised.rlim_cur = lim.rlim_max;
+      if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+    }
+    constexpr rlim_t reserve = 64;  // stdio, logs, gnuplot, the test server's sockets
+    if (lim.rlim_cur != RLIM_INFINITY && static_cast<rlim_t>(options.max_connections) + reserve > lim.rlim_cur) {
+      return status::invalid_argument("run_load: max_connections " + std::to_string(options.max_connections) +
+                                      " exceeds the open-file limit " + std::to_string(lim.rlim_cur) +
+                                      " minus a reserve of 64; lower connections.max or raise ulimit -n");
+    }
+  }
   runner r(options);
   return r.run();
 }

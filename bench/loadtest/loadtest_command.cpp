@@ -127,7 +127,7 @@ int run_loadtest_command(const loadtest_args& a, std::ostream& out, std::ostream
             << t.verdicts[i].latency_us / 1000.0 << " ms, ok " << t.classes[i].counts[outcome::ok] << ", rejected "
             << t.classes[i].counts.rejections() << ", errors " << t.classes[i].counts.errors() << "]";
       }
-      err << "\n";
+      err << "  [client send lag p99 " << t.send_lag_p99_us / 1000.0 << " ms]\n";
     });
     if (!r.ok()) return fail(r.get_status(), 1);
     const std::string json = find_max_json(*r, a.url);

@@ -50,6 +50,12 @@ std::string gp_quote(const std::string& s) {
 
 }  // namespace
 
+bool client_bound(const run_result& r) {
+  int64_t saturated = 0;
+  for (const class_result& c : r.classes) saturated += c.counts.client_saturated;
+  return saturated > 0 || r.send_lag_us.value_at_percentile(99) > client_lag_limit_us;
+}
+
 std::string summary_json(const run_result& r, const run_context& ctx, const std::string& chart_path) {
   const double wall_s = static_cast<double>(r.wall_ns) / 1e9;
   const double sched_s = static_cast<double>(r.schedule_ns) / 1e9;
@@ -90,8 +96,8 @@ std::string summary_json(const run_result& r, const run_context& ctx, const std:
       {"latency_from", "scheduled_send_time"},
       {"connections", {{"opened", r.connections_opened}, {"peak", r.peak_connections}, {"max", r.max_connections}}},
       {"client_saturated", saturated},
-      {"client_bound", saturated > 0},
-      {"max_send_lag_ms", ms(r.max_send_lag_us)},
+      {"client_bound", client_bound(r)},
+      {"send_lag_ms", latency_json(r.send_lag_us)},
       {"classes", classes},
   };
   if (!chart_path.empty()) j["chart"] = chart_path;
@@ -127,6 +133,11 @@ std::string terminal_table(const run_result& r) {
     o << "WARNING: " << saturated
       << " arrivals found every connection busy (client saturated): raise connections.max; "
          "latencies include that client-side wait\n";
+  }
+  const int64_t lag_p99 = r.send_lag_us.value_at_percentile(99);
+  if (lag_p99 > client_lag_limit_us) {
+    o << "WARNING: the client sent late (p99 send lag " << ms(lag_p99)
+      << " ms): it is short of CPU, so the latencies above include client delay\n";
   }
   return o.str();
 }

@@ -72,6 +72,8 @@ struct run_result {
   int64_t peak_connections = 0;
   int64_t max_connections = 0;
   int64_t max_send_lag_us = 0;      // worst delay between scheduled and actual send
+  hdr_histogram send_lag_us;        // scheduled → bytes handed to the socket, every send:
+                                    // large values mean the client (CPU, connections) lags
   std::vector<request_record> trace;
 };
 

@@ -122,6 +122,28 @@ TEST(load_runner, latency_counts_from_scheduled_time_through_a_server_stall) {
   EXPECT_GT(c.latency_us.value_at_percentile(90), 100'000);
   EXPECT_GE(c.latency_us.max(), 300'000);
   EXPECT_LT(c.latency_us.value_at_percentile(50), 100'000);
+  // The client-side wait is visible on its own too.
+  EXPECT_EQ(r->send_lag_us.count(), c.counts.scheduled);
+  EXPECT_GT(r->send_lag_us.max(), 200'000);
+}
+
+TEST(load_runner, resends_once_when_a_reused_keep_alive_connection_was_closed) {
+  test_server_options so;
+  so.close_after_responses = 3;
+  test_http_server server(so);
+  ASSERT_OK(server.start());
+  run_options o = options_for(server.port(), 300, 800);
+  o.classes.resize(1);
+  o.initial_connections = 1;
+  o.max_connections = 4;  // connections are reused, so some reuse meets a closed one
+  auto r = run_load(o);
+  ASSERT_OK(r);
+  const class_result& c = r->classes[0];
+  EXPECT_GT(c.counts.retried, 0);
+  EXPECT_EQ(c.counts[outcome::ok] + c.counts[outcome::error_io], c.counts.scheduled);
+  // A resend goes on a fresh connection, where this server always answers.
+  EXPECT_EQ(c.counts[outcome::error_io], 0);
+  EXPECT_EQ(c.counts[outcome::ok], server.searches_answered());
 }
 
 TEST(load_runner, connection_refused_is_counted_not_hidden) {

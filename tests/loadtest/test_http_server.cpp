@@ -34,8 +34,8 @@ struct test_http_server::impl {
 
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(tcp::socket s, std::function<void(session&)> on_request)
-      : socket_(std::move(s)), on_request_(std::move(on_request)) {}
+  session(tcp::socket s, std::function<void(session&)> on_request, int close_after_responses)
+      : socket_(std::move(s)), on_request_(std::move(on_request)), close_after_(close_after_responses) {}
 
   void read() {
     request_ = {};
@@ -57,6 +57,11 @@ class session : public std::enable_shared_from_this<session> {
     http::async_write(socket_, response_, [self = shared_from_this()](const error_code& ec, size_t) {
       if (ec) return;
       if (!self->response_.keep_alive()) return;
+      if (self->close_after_ > 0 && ++self->served_ >= self->close_after_) {
+        error_code ignored;
+        self->socket_.close(ignored);
+        return;
+      }
       self->read();
     });
   }
@@ -66,6 +71,8 @@ class session : public std::enable_shared_from_this<session> {
  private:
   tcp::socket socket_;
   std::function<void(session&)> on_request_;
+  int close_after_ = 0;
+  int served_ = 0;
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   http::response<http::string_body> response_;
@@ -124,7 +131,7 @@ status test_http_server::start() {
     impl_->acceptor.async_accept([this, handle, accept_loop](const error_code& aec, tcp::socket sock) {
       if (aec) return;
       sock.set_option(tcp::no_delay(true));
-      std::make_shared<session>(std::move(sock), handle)->read();
+      std::make_shared<session>(std::move(sock), handle, options_.close_after_responses)->read();
       (*accept_loop)();
     });
   };

@@ -27,6 +27,10 @@ struct test_server_options {
   int bulk_service_ms = 20;
   int64_t stall_at_request = -1; // 1-based request number that triggers the stall; -1: never
   int stall_ms = 0;
+  // > 0: after this many responses on one connection the server closes it
+  // without saying so (no "Connection: close"), like an idle keep-alive
+  // timeout racing the client's next request.
+  int close_after_responses = 0;
 };
 
 class test_http_server {
