@@ -115,7 +115,7 @@ TEST(loadtest_command, bad_profile_is_reported_with_file_and_key) {
 TEST(find_max, finds_bulk_knee_below_interactive_against_a_shedding_server) {
   testing::test_server_options so;
   so.bulk_queue_capacity = 8;
-  so.bulk_service_ms = 10;  // ~100 bulk/s
+  so.bulk_service_ms = 20;  // at most 50 bulk/s
   testing::test_http_server server(so);
   ASSERT_OK(server.start());
   run_options base;
@@ -128,23 +128,25 @@ TEST(find_max, finds_bulk_knee_below_interactive_against_a_shedding_server) {
   base.classes.push_back({"interactive", 80, "/v1/search", {search_body("q", s)}});
   base.classes.push_back({"bulk", 20, "/v1/documents", {ingest_body({{"d", "t", "x"}}, 0, 1)}});
   find_max_options o;
-  o.slos = {parse_slo("p99=50ms").value(), parse_slo("bulk:p99=500ms").value()};
+  // Generous latency limits: on a busy 2-core machine the verdicts must come
+  // from what the server does (shedding bulk), not from CPU contention.
+  o.slos = {parse_slo("p99=500ms").value(), parse_slo("bulk:p99=1s").value()};
   o.start_rate = 50;
-  o.max_rate = 1600;   // bulk share 320/s: far beyond the server's 100/s
+  o.max_rate = 800;   // bulk share 160/s: beyond the server's 50/s
   o.trial_duration_ns = 400'000'000;
   o.pause_ns = 0;
   o.max_trials = 9;
   auto r = find_max(base, o, nullptr);
   ASSERT_OK(r);
   ASSERT_EQ(r->capacity.size(), 2u);
-  EXPECT_EQ(r->class_slo[1].text, "bulk:p99=500ms");
-  EXPECT_EQ(r->capacity[0].max_held_rate, 1600) << "searches are answered at once";
+  EXPECT_EQ(r->class_slo[1].text, "bulk:p99=1s");
+  EXPECT_EQ(r->capacity[0].max_held_rate, 800) << "searches are answered at once";
   EXPECT_TRUE(std::isinf(r->capacity[0].rejections_began_rate));
   EXPECT_GE(r->capacity[1].max_held_rate, 50);
-  EXPECT_LT(r->capacity[1].max_held_rate, 1600);
-  EXPECT_LE(r->capacity[1].rejections_began_rate, 1600);
+  EXPECT_LT(r->capacity[1].max_held_rate, 800);
+  EXPECT_LE(r->capacity[1].rejections_began_rate, 800);
   const nlohmann::json j = nlohmann::json::parse(find_max_json(*r, "u"));
-  EXPECT_EQ(j["capacity"][1]["name"], "bulk");
+  EXPECT_EQ(j["capacity"][1]["name"], "bulk") << j.dump(1);
   EXPECT_EQ(j["trials"].size(), r->trials.size());
 }
 
