@@ -34,6 +34,7 @@ asio::steady_timer::time_point to_time_point(int64_t ns) {
 struct pending_request {
   arrival a;
   int64_t scheduled_ns = 0;  // absolute
+  size_t body_index = 0;     // set when sent
   int attempt = 0;
   bool counted_saturated = false;
 };
@@ -73,7 +74,10 @@ class runner {
     host_header_ = o.target.host + ":" + std::to_string(o.target.port);
     result_.classes.resize(o.classes.size());
     body_cursor_.assign(o.classes.size(), 0);
-    for (size_t i = 0; i < o.classes.size(); ++i) result_.classes[i].name = o.classes[i].name;
+    for (size_t i = 0; i < o.classes.size(); ++i) {
+      result_.classes[i].name = o.classes[i].name;
+      if (!o.classes[i].body_doc_ids.empty()) result_.classes[i].acked_per_body.assign(o.classes[i].bodies.size(), 0);
+    }
     result_.max_connections = o.max_connections;
   }
 
@@ -200,7 +204,8 @@ class runner {
     c->request.set(http::field::user_agent, "winnow-loadtest");
     for (const auto& [k, v] : o_.headers) c->request.set(k, v);
     c->request.keep_alive(true);
-    c->request.body() = cls.bodies[cursor++ % cls.bodies.size()];
+    p.body_index = cursor++ % cls.bodies.size();
+    c->request.body() = cls.bodies[p.body_index];
     c->request.prepare_payload();
     c->current = std::move(p);
     c->sent_ns = now;
@@ -300,6 +305,7 @@ class runner {
     ++cr.counts[o];
     const int64_t latency_us = std::max<int64_t>(1, (done - p.scheduled_ns) / 1000);
     if (o == outcome::ok) cr.latency_us.record(latency_us);
+    if (o == outcome::ok && !cr.acked_per_body.empty()) ++cr.acked_per_body[p.body_index];
     if (o == outcome::rejected_429 || o == outcome::rejected_503) cr.rejection_latency_us.record(latency_us);
     const int64_t w = std::min<int64_t>((done - result_.start_ns) / 1'000'000'000, max_windows - 1);
     if (static_cast<int64_t>(cr.windows.size()) <= w) cr.windows.resize(static_cast<size_t>(w) + 1);
@@ -358,8 +364,11 @@ class runner {
 
 status_or<run_result> run_load(const run_options& options) {
   if (options.classes.empty()) return status::invalid_argument("run_load: no request classes");
-  for (const auto& c : options.classes)
+  for (const auto& c : options.classes) {
     if (c.bodies.empty()) return status::invalid_argument("run_load: class '" + c.name + "' has no request bodies");
+    if (!c.body_doc_ids.empty() && c.body_doc_ids.size() != c.bodies.size())
+      return status::invalid_argument("run_load: class '" + c.name + "': body_doc_ids does not match bodies");
+  }
   if (options.target.addresses.empty()) return status::invalid_argument("run_load: target has no vetted address");
   for (const auto& a : options.target.addresses)
     if (!is_loopback(a)) return status::invalid_argument("run_load: refusing non-loopback address " + a.to_string());

@@ -32,6 +32,9 @@ struct class_payload {
   double weight = 1;
   std::string path;                  // appended to target.base_path
   std::vector<std::string> bodies;   // sent round robin; REQUIRES non-empty
+  // Ingest only (else empty): body_doc_ids[i] = the document ids in bodies[i],
+  // so that acknowledged writes can be listed and checked afterwards.
+  std::vector<std::vector<std::string>> body_doc_ids;
 };
 
 struct run_options {

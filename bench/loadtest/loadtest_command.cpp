@@ -74,7 +74,9 @@ status_or<run_options> build_options(const loadtest_args& a, target_url target, 
     cp.name = c.name;
     cp.weight = c.weight;
     cp.path = c.path;
-    WINNOW_ASSIGN_OR_RETURN(cp.bodies, build_bodies(c));
+    WINNOW_ASSIGN_OR_RETURN(class_bodies b, build_bodies(c));
+    cp.bodies = std::move(b.bodies);
+    cp.body_doc_ids = std::move(b.doc_ids);
     o.classes.push_back(std::move(cp));
   }
   *profile_out = std::move(p);
@@ -154,6 +156,27 @@ int run_loadtest_command(const loadtest_args& a, std::ostream& out, std::ostream
     if (!s.ok()) err << "winnow loadtest: chart skipped: " << s.to_string() << "\n";
   }
   run_context ctx{a.url, options->plan.describe(), options->seed, profile.source};
+  const std::vector<std::string> acked = acknowledged_ids(*options, *r);
+  verify_result verified;
+  bool any_ingest = false;
+  for (const auto& c : options->classes) any_ingest = any_ingest || !c.body_doc_ids.empty();
+  if (any_ingest) {
+    ctx.acked_documents = static_cast<int64_t>(acked.size());
+    if (!a.out_dir.empty()) {
+      std::string text;
+      for (const auto& id : acked) text += id + "\n";
+      status s = write_file(a.out_dir + "/acked_ids.txt", text);
+      if (!s.ok()) return fail(s, 1);
+    }
+    if (a.verify_acked) {
+      auto v = verify_documents(options->target, acked, options->headers);
+      if (!v.ok()) return fail(v.get_status().with_context("--verify-acked"), 1);
+      verified = *v;
+      ctx.verified = &verified;
+      err << "acknowledged documents: " << acked.size() << ", read back: " << verified.present
+          << ", missing: " << verified.missing << ", other: " << verified.other << "\n";
+    }
+  }
   const std::string json = summary_json(*r, ctx, chart);
   if (!a.out_dir.empty()) {
     status s = write_file(a.out_dir + "/summary.json", json);

@@ -90,8 +90,9 @@ std::string ingest_body(const std::vector<corpus_document>& docs, size_t begin, 
   return arr.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-status_or<std::vector<std::string>> build_bodies(const class_spec& c) {
-  std::vector<std::string> bodies;
+status_or<class_bodies> build_bodies(const class_spec& c) {
+  class_bodies out;
+  std::vector<std::string>& bodies = out.bodies;
   if (c.kind == request_kind::search) {
     WINNOW_ASSIGN_OR_RETURN(std::vector<std::string> queries, read_queries(c.queries_file));
     bodies.reserve(queries.size());
@@ -99,9 +100,14 @@ status_or<std::vector<std::string>> build_bodies(const class_spec& c) {
   } else {
     WINNOW_ASSIGN_OR_RETURN(std::vector<corpus_document> docs, read_corpus(c.corpus_file, c.max_docs));
     const size_t batch = static_cast<size_t>(c.batch);
-    for (size_t begin = 0; begin < docs.size(); begin += batch) bodies.push_back(ingest_body(docs, begin, batch));
+    for (size_t begin = 0; begin < docs.size(); begin += batch) {
+      bodies.push_back(ingest_body(docs, begin, batch));
+      std::vector<std::string> ids;
+      for (size_t i = 0; i < batch; ++i) ids.push_back(docs[(begin + i) % docs.size()].id);
+      out.doc_ids.push_back(std::move(ids));
+    }
   }
-  return bodies;
+  return out;
 }
 
 }  // namespace winnow::loadtest

@@ -27,7 +27,11 @@ std::string search_body(const std::string& query, const class_spec& c);
 // [{"id":..., "title":..., "text":...}, ...]
 std::string ingest_body(const std::vector<corpus_document>& docs, size_t begin, size_t count);
 
+struct class_bodies {
+  std::vector<std::string> bodies;
+  std::vector<std::vector<std::string>> doc_ids;  // ingest: the ids each body carries; search: empty
+};
 // All bodies for class c (reads its file).
-status_or<std::vector<std::string>> build_bodies(const class_spec& c);
+status_or<class_bodies> build_bodies(const class_spec& c);
 
 }  // namespace winnow::loadtest

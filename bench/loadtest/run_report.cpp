@@ -101,6 +101,18 @@ std::string summary_json(const run_result& r, const run_context& ctx, const std:
       {"classes", classes},
   };
   if (!chart_path.empty()) j["chart"] = chart_path;
+  if (ctx.acked_documents >= 0) {
+    nlohmann::json a = {{"acknowledged", ctx.acked_documents}};
+    if (ctx.verified) {
+      a["checked"] = ctx.verified->checked;
+      a["present"] = ctx.verified->present;
+      a["missing"] = ctx.verified->missing;
+      a["other"] = ctx.verified->other;
+      a["missing_ids"] = ctx.verified->missing_ids;
+      if (!ctx.verified->first_other.empty()) a["first_other"] = ctx.verified->first_other;
+    }
+    j["acked_writes"] = a;
+  }
   return j.dump();
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/loadtest/acked_writes.hpp"
 #include "bench/loadtest/run_result.hpp"
 #include "common/status.hpp"
 
@@ -16,6 +17,8 @@ struct run_context {
   std::string schedule;   // rate_plan::describe()
   uint64_t seed = 0;
   std::string profile;    // file or "<default>"
+  int64_t acked_documents = -1;          // ≥ 0: distinct documents acknowledged
+  const verify_result* verified = nullptr;  // set when they were read back
 };
 
 // A run is client-bound when arrivals waited for a connection, or when the

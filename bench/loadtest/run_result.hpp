@@ -50,6 +50,9 @@ struct class_result {
   hdr_histogram latency_us;             // successes, whole run
   hdr_histogram rejection_latency_us;   // 429/503 answers: shedding must be fast
   std::vector<window_stats> windows;    // [i] = completions in second i of the run
+  // Ingest classes: [i] = 2xx answers to bodies[i] (their documents were
+  // acknowledged as written); empty for search classes.
+  std::vector<int64_t> acked_per_body;
 };
 
 // One request, kept only when run_options::keep_trace is set (tests).

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/loadtest/acked_writes.hpp"
 #include "bench/loadtest/find_max.hpp"
 #include "bench/loadtest/request_bodies.hpp"
 #include "tests/loadtest/test_http_server.hpp"
@@ -61,6 +62,7 @@ TEST(loadtest_command, json_mode_prints_exactly_one_object_and_writes_reports) {
   a.url = "http://localhost:" + std::to_string(server.port());
   a.profile = f.profile;
   a.json = true;
+  a.verify_acked = true;
   a.out_dir = f.dir.str() + "/out";
   std::ostringstream out, err;
   ASSERT_EQ(run_loadtest_command(a, out, err), 0) << err.str();
@@ -79,6 +81,16 @@ TEST(loadtest_command, json_mode_prints_exactly_one_object_and_writes_reports) {
   EXPECT_EQ(bulk["errors"]["total"], 0);
   EXPECT_GT(interactive["latency_ms"]["p99"].get<double>(), 0);
   EXPECT_NE(err.str().find("p99 ms"), std::string::npos);  // the table went to stderr
+
+  // Every acknowledged document reads back; the rejected ones were never stored.
+  EXPECT_EQ(j["acked_writes"]["acknowledged"], 2);  // the corpus has two documents, d1 and d2
+  EXPECT_EQ(j["acked_writes"]["present"], 2);
+  EXPECT_EQ(j["acked_writes"]["missing"], 0);
+  std::ifstream acked(a.out_dir + "/acked_ids.txt");
+  std::string first, second;
+  acked >> first >> second;
+  EXPECT_EQ(first, "d1");
+  EXPECT_EQ(second, "d2");
 
   EXPECT_TRUE(std::filesystem::exists(a.out_dir + "/summary.json"));
   EXPECT_TRUE(std::filesystem::exists(a.out_dir + "/timeseries_interactive.tsv"));
@@ -148,6 +160,38 @@ TEST(find_max, finds_bulk_knee_below_interactive_against_a_shedding_server) {
   const nlohmann::json j = nlohmann::json::parse(find_max_json(*r, "u"));
   EXPECT_EQ(j["capacity"][1]["name"], "bulk") << j.dump(1);
   EXPECT_EQ(j["trials"].size(), r->trials.size());
+}
+
+}  // namespace
+}  // namespace winnow::loadtest
+
+namespace winnow::loadtest {
+namespace {
+
+TEST(acked_writes, verify_reports_present_and_missing_documents) {
+  testing::test_http_server server;
+  ASSERT_OK(server.start());
+  // Acknowledge one batch holding "a b" (encoded as a%20b) and "x".
+  run_options o;
+  o.target = parse_target_url("http://127.0.0.1:" + std::to_string(server.port())).value();
+  o.plan = rate_plan::constant(20, 100'000'000).value();
+  o.max_requests = 1;
+  o.initial_connections = 1;
+  o.classes.push_back({"bulk", 1, "/v1/documents", {ingest_body({{"a%20b", "", "t"}, {"x", "", "t"}}, 0, 2)},
+                       {{"a%20b", "x"}}});
+  auto r = run_load(o);
+  ASSERT_OK(r);
+  ASSERT_EQ(r->classes[0].counts[outcome::ok], 1);
+  const auto ids = acknowledged_ids(o, *r);
+  ASSERT_EQ(ids, (std::vector<std::string>{"a%20b", "x"}));
+
+  auto v = verify_documents(o.target, {"x", "never-written", "x"}, {});
+  ASSERT_OK(v);
+  EXPECT_EQ(v->checked, 3);
+  EXPECT_EQ(v->present, 2);
+  EXPECT_EQ(v->missing, 1);
+  EXPECT_EQ(v->missing_ids, std::vector<std::string>{"never-written"});
+  EXPECT_EQ(percent_encode("a b/é"), "a%20b%2F%C3%A9");
 }
 
 }  // namespace

@@ -6,6 +6,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
 
 #include "common/clock.hpp"
 
@@ -30,6 +33,7 @@ struct test_http_server::impl {
   int bulk_pending = 0;                          // queued + in service; guarded by mu
   bool stopping = false;
   int64_t requests_seen = 0;                     // I/O thread only
+  std::set<std::string> stored_ids;              // I/O thread only
 };
 
 class session : public std::enable_shared_from_this<session> {
@@ -117,10 +121,19 @@ status test_http_server::start() {
       im.bulk_queue.push_back([this, self] {
         asio::post(impl_->ioc, [this, self] {
           ++bulk_accepted_;
+          // "Store" the batch only now, when it is acknowledged.
+          const auto docs = nlohmann::json::parse(self->request().body(), nullptr, false);
+          if (docs.is_array())
+            for (const auto& d : docs)
+              if (d.contains("id") && d["id"].is_string()) impl_->stored_ids.insert(d["id"].get<std::string>());
           self->respond(http::status::ok, R"({"accepted":true})");
         });
       });
       im.cv.notify_one();
+    } else if (req.method() == http::verb::get && req.target().starts_with("/v1/documents/")) {
+      const std::string id(req.target().substr(std::string_view("/v1/documents/").size()));
+      if (im.stored_ids.count(id)) s.respond(http::status::ok, R"({"found":true})");
+      else s.respond(http::status::not_found, R"({"error":"not_found"})");
     } else {
       s.respond(http::status::not_found, R"({"error":"not_found"})");
     }

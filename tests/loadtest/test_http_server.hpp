@@ -7,6 +7,8 @@
 //  - POST /v1/documents → into a bounded queue served by one worker thread
 //    (bulk_service_ms each); when the queue is full → 429 with Retry-After
 //    at once (admission control, as the real service should do);
+//  - GET /v1/documents/{id} → 200 for ids of acknowledged bulk batches
+//    (stored only when the 200 is sent), else 404 (ids are not decoded);
 //  - optionally, one stall: when the n-th request arrives the I/O thread
 //    blocks for stall_ms, so every request sent meanwhile waits.
 
