@@ -117,7 +117,7 @@ TEST(load_profile, missing_file_is_named) {
 }
 
 TEST(load_profile, shipped_profiles_parse) {
-  for (const char* name : {"mixed.toml", "step.toml"}) {
+  for (const char* name : {"mixed.toml", "step.toml", "search.toml"}) {
     auto p = load_profile_file(winnow::testing::source_path(std::string("bench/loadtest/profiles/") + name));
     EXPECT_OK(p) << name;
   }
