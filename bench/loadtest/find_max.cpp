@@ -117,14 +117,14 @@ std::string find_max_json(const find_max_result& r, const std::string& url) {
 std::string find_max_table(const find_max_result& r) {
   std::ostringstream o;
   char line[256];
-  std::snprintf(line, sizeof line, "%-12s %-14s %14s %14s %14s %14s %14s\n", "class", "slo", "held total/s",
+  std::snprintf(line, sizeof line, "%-12s %-24s %14s %14s %14s %14s %14s\n", "class", "slo", "held total/s",
                 "held class/s", "failed at", "errors from", "rejects from");
   o << line;
   const auto fmt = [](double v) { return std::isinf(v) ? std::string("-") : std::to_string(static_cast<long long>(std::llround(v))); };
   for (size_t i = 0; i < r.capacity.size(); ++i) {
     const auto& c = r.capacity[i];
     const std::string name = r.trials.empty() ? "" : r.trials[0].classes[i].name;
-    std::snprintf(line, sizeof line, "%-12.12s %-14.14s %14.0f %14.0f %14s %14s %14s\n", name.c_str(),
+    std::snprintf(line, sizeof line, "%-12.12s %-24.24s %14.0f %14.0f %14s %14s %14s\n", name.c_str(),
                   r.class_slo[i].text.c_str(), c.max_held_rate, c.max_held_rate * r.class_share[i],
                   fmt(c.first_failed_rate).c_str(), fmt(c.errors_began_rate).c_str(),
                   fmt(c.rejections_began_rate).c_str());

@@ -24,7 +24,7 @@ struct run_context {
 // A run is client-bound when arrivals waited for a connection, or when the
 // p99 delay between scheduled and actual send exceeds this (the client
 // process could not keep up); its latencies then measure the client too.
-constexpr int64_t client_lag_limit_us = 5'000;
+constexpr int64_t client_lag_limit_us = 10'000;
 bool client_bound(const run_result& r);
 
 // One JSON object (no trailing newline).
