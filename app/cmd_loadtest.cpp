@@ -32,6 +32,7 @@ void add_loadtest_command(CLI::App& root) {
   cmd->add_flag("--no-chart", args->no_chart, "skip gnuplot");
   cmd->add_flag("--verify-acked", args->verify_acked,
                 "after the run, GET /v1/documents/{id} for every acknowledged document (lost writes)");
+  cmd->add_option("--server-pid", args->server_pid, "sample this local process's memory every second (peak RSS)");
   cmd->add_flag("--find-max", args->find_max, "step the rate to find the highest rate each class holds its SLO");
   cmd->add_option("--slo", args->slos, "SLO for --find-max, e.g. p99=50ms or bulk:p99=2s (repeatable)");
   cmd->add_option("--max-rate", args->max_rate, "--find-max: highest total rate to try");

@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 
 #include "bench/loadtest/arrival_schedule.hpp"
+#include "bench/loadtest/process_memory.hpp"
 #include "common/clock.hpp"
 
 namespace winnow::loadtest {
@@ -59,7 +60,9 @@ class runner {
   explicit runner(const run_options& o)
       : o_(o),
         schedule_(o.plan, weights(o), o.seed, o.max_requests),
-        arrival_timer_(ioc_) {
+        arrival_timer_(ioc_),
+        memory_timer_(ioc_),
+        signals_(ioc_) {
     for (const ip_address& a : o.target.addresses) {
       asio::ip::address addr;
       if (a.is_v6) {
@@ -126,8 +129,32 @@ class runner {
       return;
     }
     result_.start_ns = monotonic_now_ns();
+    if (o_.server_pid > 0) sample_memory();
+    if (o_.stop_on_sigint) {
+      signals_.add(SIGINT);
+      signals_.async_wait([this](const error_code& ec, int) {
+        if (ec) return;
+        result_.interrupted = true;
+        next_.reset();
+        arrival_timer_.cancel();
+        schedule_done_ = true;
+        maybe_finish();
+      });
+    }
     next_ = schedule_.next();
     tick();
+  }
+
+  void sample_memory() {
+    if (finished_) return;
+    if (auto m = read_process_memory(o_.server_pid); m.ok()) {
+      result_.server_rss_kb.push_back(m->rss_kb);
+      result_.server_peak_rss_kb = std::max(result_.server_peak_rss_kb, m->peak_rss_kb);
+    }
+    memory_timer_.expires_after(std::chrono::seconds(1));
+    memory_timer_.async_wait([this](const error_code& ec) {
+      if (!ec) sample_memory();
+    });
   }
 
   // Sends every arrival that is due, then sleeps until the next one.
@@ -143,7 +170,7 @@ class runner {
       dispatch(std::move(p));
       next_ = schedule_.next();
     }
-    if (!next_) {
+    if (!next_ || schedule_done_) {
       schedule_done_ = true;
       maybe_finish();
       return;
@@ -337,12 +364,23 @@ class runner {
     }
     idle_.clear();
     arrival_timer_.cancel();
+    if (o_.server_pid > 0) {
+      if (auto m = read_process_memory(o_.server_pid); m.ok()) {
+        result_.server_rss_kb.push_back(m->rss_kb);
+        result_.server_peak_rss_kb = std::max(result_.server_peak_rss_kb, m->peak_rss_kb);
+      }
+    }
+    memory_timer_.cancel();
+    error_code ignored;
+    signals_.cancel(ignored);
   }
 
   const run_options& o_;
   asio::io_context ioc_;
   arrival_schedule schedule_;
   asio::steady_timer arrival_timer_;
+  asio::steady_timer memory_timer_;
+  asio::signal_set signals_;
   std::vector<tcp::endpoint> endpoints_;
   std::string host_header_;
   std::optional<arrival> next_;
@@ -374,6 +412,7 @@ status_or<run_result> run_load(const run_options& options) {
     if (!is_loopback(a)) return status::invalid_argument("run_load: refusing non-loopback address " + a.to_string());
   if (options.max_connections < 1) return status::invalid_argument("run_load: max_connections must be >= 1");
   if (options.timeout_ms < 1) return status::invalid_argument("run_load: timeout_ms must be >= 1");
+  if (options.server_pid > 0) WINNOW_RETURN_IF_ERROR(read_process_memory(options.server_pid).get_status());
   // Each connection is a file descriptor: raise the soft limit as far as the
   // hard limit allows, and refuse a cap the process could not honour (it
   // would otherwise surface as a wall of connect errors blamed on the server).

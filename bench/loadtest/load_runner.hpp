@@ -48,6 +48,8 @@ struct run_options {
   std::vector<std::pair<std::string, std::string>> headers;
   std::vector<class_payload> classes;
   bool keep_trace = false;
+  int server_pid = 0;       // > 0: sample that process's memory once a second
+  bool stop_on_sigint = false;  // Ctrl-C stops new arrivals; in-flight ones finish and are reported
 };
 
 // unavailable when not a single initial connection could be opened;

@@ -148,6 +148,8 @@ int run_loadtest_command(const loadtest_args& a, std::ostream& out, std::ostream
 
   err << "winnow loadtest: " << options->plan.describe() << ", at most " << options->max_requests
       << " requests, " << options->classes.size() << " classes -> " << a.url << "\n";
+  options->server_pid = a.server_pid;
+  options->stop_on_sigint = true;
   auto r = run_load(*options);
   if (!r.ok()) return fail(r.get_status(), 1);
   std::string chart;
@@ -187,6 +189,10 @@ int run_loadtest_command(const loadtest_args& a, std::ostream& out, std::ostream
     out << json << "\n";
   } else {
     out << terminal_table(*r);
+    if (!r->server_rss_kb.empty())
+      out << "server memory: " << r->server_rss_kb.front() / 1024 << " MB at start, " << r->server_rss_kb.back() / 1024
+          << " MB at end, peak " << r->server_peak_rss_kb / 1024 << " MB\n";
+    if (r->interrupted) out << "interrupted: stopped early by Ctrl-C\n";
     if (!chart.empty()) out << "chart: " << chart << "\n";
   }
   return 0;

@@ -27,7 +27,8 @@ struct loadtest_args {
   bool json = false;
   std::string out_dir;            // summary.json, time series, chart.png
   bool no_chart = false;
-  bool verify_acked = false;      // after the run, GET every acknowledged document
+  bool verify_acked = false;
+  int server_pid = 0;             // > 0: sample the service's memory (/proc) every second      // after the run, GET every acknowledged document
   // --find-max
   bool find_max = false;
   std::vector<std::string> slos;  // default p99=50ms

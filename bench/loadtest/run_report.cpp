@@ -1,5 +1,6 @@
 #include "bench/loadtest/run_report.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -101,6 +102,16 @@ std::string summary_json(const run_result& r, const run_context& ctx, const std:
       {"classes", classes},
   };
   if (!chart_path.empty()) j["chart"] = chart_path;
+  if (r.interrupted) j["interrupted"] = true;
+  if (!r.server_rss_kb.empty()) {
+    const auto [lo, hi] = std::minmax_element(r.server_rss_kb.begin(), r.server_rss_kb.end());
+    j["server_memory_mb"] = {{"start", r.server_rss_kb.front() / 1024.0},
+                             {"end", r.server_rss_kb.back() / 1024.0},
+                             {"min", *lo / 1024.0},
+                             {"max_sampled", *hi / 1024.0},
+                             {"peak_rss_hwm", r.server_peak_rss_kb / 1024.0},
+                             {"samples", r.server_rss_kb.size()}};
+  }
   if (ctx.acked_documents >= 0) {
     nlohmann::json a = {{"acknowledged", ctx.acked_documents}};
     if (ctx.verified) {
@@ -178,6 +189,11 @@ status write_chart(const run_result& r, const std::string& out_dir, const std::s
       out << '\n';
     }
     series.emplace_back(c.name, path);
+  }
+  if (!r.server_rss_kb.empty()) {
+    std::ofstream mem(out_dir + "/server_rss.tsv");
+    mem << "# second\trss_mb\n";
+    for (size_t i = 0; i < r.server_rss_kb.size(); ++i) mem << i << '\t' << r.server_rss_kb[i] / 1024.0 << '\n';
   }
 
   const bool cairo = std::system("gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1") == 0;

@@ -78,6 +78,11 @@ struct run_result {
   hdr_histogram send_lag_us;        // scheduled → bytes handed to the socket, every send:
                                     // large values mean the client (CPU, connections) lags
   std::vector<request_record> trace;
+  // With run_options::server_pid: resident memory per second (kB), and the
+  // kernel's high-water mark at the end.
+  std::vector<int64_t> server_rss_kb;
+  int64_t server_peak_rss_kb = 0;
+  bool interrupted = false;         // stopped early by SIGINT
 };
 
 }  // namespace winnow::loadtest

@@ -3,7 +3,11 @@
 // and that latency is measured from the scheduled send time.
 #include "bench/loadtest/load_runner.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <csignal>
+#include <thread>
 
 #include "bench/loadtest/request_bodies.hpp"
 #include "tests/loadtest/test_http_server.hpp"
@@ -164,6 +168,46 @@ TEST(load_runner, connection_refused_is_counted_not_hidden) {
   auto r2 = run_load(o);
   EXPECT_FALSE(r2.ok());
   EXPECT_NE(r2.get_status().message().find("cannot connect"), std::string::npos);
+}
+
+TEST(load_runner, samples_the_server_process_memory) {
+  test_http_server server;  // in this process, so its pid is ours
+  ASSERT_OK(server.start());
+  run_options o = options_for(server.port(), 50, 1500);
+  o.server_pid = static_cast<int>(getpid());
+  auto r = run_load(o);
+  ASSERT_OK(r);
+  ASSERT_GE(r->server_rss_kb.size(), 2u);  // one a second, plus one at the end
+  for (int64_t kb : r->server_rss_kb) EXPECT_GT(kb, 0);
+  EXPECT_GE(r->server_peak_rss_kb, *std::max_element(r->server_rss_kb.begin(), r->server_rss_kb.end()));
+
+  o.server_pid = 999'999'999;  // beyond pid_max: no such process
+  auto bad = run_load(o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.get_status().message().find("999999999"), std::string::npos);
+}
+
+TEST(load_runner, sigint_stops_arrivals_and_reports_what_was_done) {
+  test_http_server server;
+  ASSERT_OK(server.start());
+  run_options o = options_for(server.port(), 200, 20'000);  // 20 s unless interrupted
+  o.initial_connections = 1;
+  o.stop_on_sigint = true;
+  std::thread interrupter([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    std::raise(SIGINT);
+  });
+  auto r = run_load(o);
+  interrupter.join();
+  ASSERT_OK(r);
+  EXPECT_TRUE(r->interrupted);
+  int64_t scheduled = 0;
+  for (const auto& c : r->classes) {
+    scheduled += c.counts.scheduled;
+    EXPECT_EQ(c.counts.completed(), c.counts.scheduled);
+  }
+  EXPECT_GT(scheduled, 20);
+  EXPECT_LT(scheduled, 1000);  // 20 s would be ~4000
 }
 
 TEST(load_runner, refuses_options_with_a_non_loopback_address) {
