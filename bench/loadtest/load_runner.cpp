@@ -217,7 +217,9 @@ class runner {
     const int64_t now = monotonic_now_ns();
     if (now >= deadline_ns) {  // it waited for a connection past its deadline
       complete(p, outcome::error_timeout, 0, 0);
-      release(c);
+      // Posted, not called: release() may send again, and a long line of
+      // expired arrivals must not become a deep recursion.
+      asio::post(ioc_, [this, c] { release(c); });
       return;
     }
     const class_payload& cls = o_.classes[p.a.class_index];
@@ -302,9 +304,13 @@ class runner {
 
   // Puts a healthy connection back, or hands it to the oldest waiting arrival.
   void release(const connection_ptr& c) {
-    if (!waiting_.empty()) {
+    while (!waiting_.empty()) {
       pending_request p = std::move(waiting_.front());
       waiting_.pop_front();
+      if (monotonic_now_ns() >= p.scheduled_ns + o_.timeout_ms * 1'000'000) {
+        complete(p, outcome::error_timeout, 0, 0);  // expired while waiting for a connection
+        continue;
+      }
       send(c, std::move(p));
       return;
     }

@@ -150,6 +150,34 @@ TEST(load_runner, resends_once_when_a_reused_keep_alive_connection_was_closed) {
   EXPECT_EQ(c.counts[outcome::ok], server.searches_answered());
 }
 
+TEST(load_runner, requests_past_their_deadline_count_as_timeouts) {
+  test_server_options so;
+  so.stall_at_request = 10;
+  so.stall_ms = 700;
+  test_http_server server(so);
+  ASSERT_OK(server.start());
+  run_options o = options_for(server.port(), 200, 1500);
+  o.classes.resize(1);
+  o.timeout_ms = 200;       // from the scheduled send time
+  o.initial_connections = 2;
+  o.max_connections = 2;    // arrivals queue in the client during the stall
+  o.keep_trace = true;
+  auto r = run_load(o);
+  ASSERT_OK(r);
+  const class_result& c = r->classes[0];
+  EXPECT_GT(c.counts[outcome::error_timeout], 20);
+  EXPECT_GT(c.counts[outcome::ok], 20);
+  EXPECT_EQ(c.counts.completed(), c.counts.scheduled);
+  for (const request_record& rec : r->trace) {
+    if (rec.result == outcome::error_timeout) {
+      // Never declared before its deadline, never left hanging long after it.
+      EXPECT_GE(rec.done_ns - rec.scheduled_ns, 200'000'000);
+      EXPECT_LT(rec.done_ns - rec.scheduled_ns, 200'000'000 + 500'000'000);
+    }
+    if (rec.result == outcome::ok) EXPECT_LT(rec.done_ns - rec.scheduled_ns, 200'000'000 + 500'000'000);
+  }
+}
+
 TEST(load_runner, connection_refused_is_counted_not_hidden) {
   // Bind then close a port so that nothing listens on it.
   uint16_t port;
