@@ -1,0 +1,142 @@
+// attention: masked multi-head self-attention over a padded batch.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "kernels/cpu/cpu_ops.hpp"
+
+#if defined(WINNOW_HAVE_DNNL)
+#include <oneapi/dnnl/dnnl.h>
+#endif
+
+namespace winnow::kernels::cpu {
+namespace {
+
+struct view {
+  const float* qkv;
+  int64_t qkv_stride;
+  float* out;
+  int64_t out_stride;
+  int64_t hidden;
+};
+
+view make_view(const attention_op& o) {
+  return {static_cast<const float*>(o.qkv.data), o.qkv.row_stride, static_cast<float*>(o.out.data),
+          o.out.row_stride, static_cast<int64_t>(o.heads) * o.head_dim};
+}
+
+void zero_padding_rows(const attention_op& o, const view& v, int64_t b, int64_t len) {
+  for (int64_t p = len; p < o.seq_len; ++p) {
+    std::memset(v.out + (b * o.seq_len + p) * v.out_stride, 0, sizeof(float) * v.hidden);
+  }
+}
+
+int64_t clamp_length(const attention_op& o, int64_t b) {
+  const int32_t len = static_cast<const int32_t*>(o.lengths.data)[b * o.lengths.row_stride];
+  return std::clamp<int64_t>(len, 0, o.seq_len);
+}
+
+// One (sequence, head): scores[i, j] = q_i . k_j * scale over j < len, softmax,
+// then ctx_i = sum_j p_ij v_j. `scores` holds len * len floats.
+void attend_one(const attention_op& o, const view& v, int64_t b, int64_t h, int64_t len,
+                float* scores) {
+  const int64_t d = o.head_dim;
+  const float* q = v.qkv + b * o.seq_len * v.qkv_stride + h * d;
+  const float* k = q + v.hidden;
+  const float* val = q + 2 * v.hidden;
+  float* out = v.out + b * o.seq_len * v.out_stride + h * d;
+#if defined(WINNOW_HAVE_DNNL)
+  const bool via_dnnl = dnnl_sgemm('N', 'T', len, len, d, o.scale, q, v.qkv_stride, k,
+                                   v.qkv_stride, 0.f, scores, len) == dnnl_success;
+#else
+  const bool via_dnnl = false;
+#endif
+  if (!via_dnnl) {
+    for (int64_t i = 0; i < len; ++i) {
+      for (int64_t j = 0; j < len; ++j) {
+        float acc = 0.f;
+        for (int64_t c = 0; c < d; ++c) acc += q[i * v.qkv_stride + c] * k[j * v.qkv_stride + c];
+        scores[i * len + j] = acc * o.scale;
+      }
+    }
+  }
+  for (int64_t i = 0; i < len; ++i) {
+    float* row = scores + i * len;
+    float mx = row[0];
+    for (int64_t j = 1; j < len; ++j) mx = std::max(mx, row[j]);
+    float sum = 0.f;
+    for (int64_t j = 0; j < len; ++j) { row[j] = std::exp(row[j] - mx); sum += row[j]; }
+    const float inv = 1.f / sum;
+    for (int64_t j = 0; j < len; ++j) row[j] *= inv;
+  }
+#if defined(WINNOW_HAVE_DNNL)
+  if (dnnl_sgemm('N', 'N', len, d, len, 1.f, scores, len, val, v.qkv_stride, 0.f, out,
+                 v.out_stride) == dnnl_success) {
+    return;
+  }
+#endif
+  for (int64_t i = 0; i < len; ++i) {
+    float* o_row = out + i * v.out_stride;
+    for (int64_t c = 0; c < d; ++c) o_row[c] = 0.f;
+    for (int64_t j = 0; j < len; ++j) {
+      const float p = scores[i * len + j];
+      const float* v_row = val + j * v.qkv_stride;
+      for (int64_t c = 0; c < d; ++c) o_row[c] += p * v_row[c];
+    }
+  }
+}
+
+}  // namespace
+
+void attention_ref(const attention_op& o) {
+  const view v = make_view(o);
+  const int64_t d = o.head_dim;
+  std::vector<double> p(static_cast<size_t>(o.seq_len));
+  for (int64_t b = 0; b < o.batch; ++b) {
+    const int64_t len = clamp_length(o, b);
+    for (int64_t h = 0; h < o.heads; ++h) {
+      for (int64_t i = 0; i < len; ++i) {
+        const float* q = v.qkv + (b * o.seq_len + i) * v.qkv_stride + h * d;
+        double mx = -INFINITY;
+        for (int64_t j = 0; j < len; ++j) {
+          const float* k = v.qkv + (b * o.seq_len + j) * v.qkv_stride + v.hidden + h * d;
+          double acc = 0.0;
+          for (int64_t c = 0; c < d; ++c) acc += static_cast<double>(q[c]) * k[c];
+          p[j] = acc * o.scale;
+          mx = std::max(mx, p[j]);
+        }
+        double sum = 0.0;
+        for (int64_t j = 0; j < len; ++j) { p[j] = std::exp(p[j] - mx); sum += p[j]; }
+        float* out = v.out + (b * o.seq_len + i) * v.out_stride + h * d;
+        for (int64_t c = 0; c < d; ++c) {
+          double acc = 0.0;
+          for (int64_t j = 0; j < len; ++j) {
+            acc += p[j] * v.qkv[(b * o.seq_len + j) * v.qkv_stride + 2 * v.hidden + h * d + c];
+          }
+          out[c] = static_cast<float>(acc / sum);
+        }
+      }
+    }
+    zero_padding_rows(o, v, b, len);
+  }
+}
+
+void attention_fast(const attention_op& o, int threads) {
+  const view v = make_view(o);
+  const int64_t jobs = static_cast<int64_t>(o.batch) * o.heads;
+#pragma omp parallel num_threads(threads) if (threads > 1 && jobs > 1)
+  {
+    std::vector<float> scores(static_cast<size_t>(o.seq_len) * o.seq_len);
+#pragma omp for schedule(dynamic)
+    for (int64_t job = 0; job < jobs; ++job) {
+      const int64_t b = job / o.heads, h = job % o.heads;
+      const int64_t len = clamp_length(o, b);
+      if (len > 0) attend_one(o, v, b, h, len, scores.data());
+    }
+  }
+  for (int64_t b = 0; b < o.batch; ++b) zero_padding_rows(o, v, b, clamp_length(o, b));
+}
+
+}  // namespace winnow::kernels::cpu

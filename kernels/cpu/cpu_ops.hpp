@@ -1,0 +1,39 @@
+#pragma once
+// The CPU backend's op entry points (style.md §6.2). Each op has a scalar
+// `<op>_ref` (obviously right; the oracle for every other backend) and a fast
+// variant that the backend dispatches to when it is not in reference mode.
+// REQUIRES for every function: operands already validated by
+// cpu_backend::run (dtypes, shapes, strides); pointers are host memory.
+// `threads` is the most worker threads the call may use.
+
+#include "kernels/backend.hpp"
+
+namespace winnow::kernels::cpu {
+
+void quantize_rows_f32_s8_ref(const quantize_rows_f32_s8_op& o);
+void quantize_rows_f32_s8_fast(const quantize_rows_f32_s8_op& o, int threads);
+
+void gemm_s8s8_f32_ref(const gemm_s8s8_f32_op& o);
+void gemm_s8s8_f32_fast(const gemm_s8s8_f32_op& o, int threads);
+
+void gemm_f32_ref(const gemm_f32_op& o);
+void gemm_f32_fast(const gemm_f32_op& o, int threads);
+
+void add_residual_layernorm_ref(const add_residual_layernorm_op& o);
+void add_residual_layernorm_fast(const add_residual_layernorm_op& o, int threads);
+
+void gelu_ref(const gelu_op& o);
+void gelu_fast(const gelu_op& o, int threads);
+
+void attention_ref(const attention_op& o);
+void attention_fast(const attention_op& o, int threads);
+
+void embed_ref(const embed_op& o);
+
+void pool_ref(const pool_op& o);
+
+// Which SIMD level the fast variants use on this machine: "avx2" or "generic".
+const char* simd_level();
+bool has_avx2_fma();
+
+}  // namespace winnow::kernels::cpu

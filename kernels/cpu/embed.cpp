@@ -1,0 +1,34 @@
+// embed: word + position + token-type embeddings, then LayerNorm.
+#include <cstdint>
+#include <vector>
+
+#include "kernels/cpu/cpu_ops.hpp"
+
+namespace winnow::kernels::cpu {
+
+void embed_ref(const embed_op& o) {
+  const int64_t h = o.word_table.cols;
+  const auto* ids = static_cast<const int32_t*>(o.ids.data);
+  const auto* types = static_cast<const int32_t*>(o.type_ids.data);
+  std::vector<float> sum(static_cast<size_t>(h));
+  const int64_t rows = static_cast<int64_t>(o.batch) * o.seq_len;
+  for (int64_t row = 0; row < rows; ++row) {
+    const float* w = static_cast<const float*>(o.word_table.data) +
+                     ids[row * o.ids.row_stride] * o.word_table.row_stride;
+    const float* p = static_cast<const float*>(o.position_table.data) +
+                     (row % o.seq_len) * o.position_table.row_stride;
+    const float* t = static_cast<const float*>(o.type_table.data) +
+                     types[row * o.type_ids.row_stride] * o.type_table.row_stride;
+    for (int64_t i = 0; i < h; ++i) sum[i] = w[i] + p[i] + t[i];
+    float* out = static_cast<float*>(o.out.data) + row * o.out.row_stride;
+    add_residual_layernorm_op ln;
+    ln.x = tensor::make(sum.data(), dtype::f32, 1, h);
+    ln.gamma = o.gamma;
+    ln.beta = o.beta;
+    ln.eps = o.eps;
+    ln.out = tensor::make(out, dtype::f32, 1, h);
+    add_residual_layernorm_ref(ln);
+  }
+}
+
+}  // namespace winnow::kernels::cpu

@@ -1,0 +1,130 @@
+#include "kernels/cpu/op_checks.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace winnow::kernels::cpu {
+namespace {
+
+std::string shape_of(const tensor& t) {
+  return std::string(to_string(t.type)) + " [" + std::to_string(t.rows) + ", " + std::to_string(t.cols) + "]";
+}
+
+// rows/cols < 0 mean "any".
+status check(const char* op, const char* name, const tensor& t, dtype type, int64_t rows,
+             int64_t cols) {
+  const std::string where = std::string(op) + ": operand '" + name + "'";
+  if (t.empty()) return status::invalid_argument(where + " is missing");
+  if (t.type != type) {
+    return status::invalid_argument(where + " has dtype " + to_string(t.type) + ", expected " + to_string(type));
+  }
+  if (t.rows < 0 || t.cols < 0 || t.row_stride < t.cols) {
+    return status::invalid_argument(where + " has a bad shape " + shape_of(t) + " with row_stride " +
+                                    std::to_string(t.row_stride));
+  }
+  if ((rows >= 0 && t.rows != rows) || (cols >= 0 && t.cols != cols)) {
+    return status::invalid_argument(where + " is " + shape_of(t) + ", expected [" +
+                                    (rows >= 0 ? std::to_string(rows) : std::string("*")) + ", " +
+                                    (cols >= 0 ? std::to_string(cols) : std::string("*")) + "]");
+  }
+  return {};
+}
+
+status check_optional(const char* op, const char* name, const tensor& t, dtype type, int64_t rows,
+                      int64_t cols) {
+  return t.empty() ? status{} : check(op, name, t, type, rows, cols);
+}
+
+status check_indices(const char* op, const char* name, const tensor& t, int64_t limit) {
+  for (int64_t r = 0; r < t.rows; ++r) {
+    const int32_t v = static_cast<const int32_t*>(t.data)[r * t.row_stride];
+    if (v < 0 || v >= limit) {
+      return status::invalid_argument(std::string(op) + ": " + name + "[" + std::to_string(r) + "] = " +
+                                      std::to_string(v) + " is outside [0, " + std::to_string(limit) + ")");
+    }
+  }
+  return {};
+}
+
+struct checker {
+  status operator()(const quantize_rows_f32_s8_op& o) const {
+    const char* n = "quantize_rows_f32_s8";
+    WINNOW_RETURN_IF_ERROR(check(n, "in", o.in, dtype::f32, -1, -1));
+    WINNOW_RETURN_IF_ERROR(check(n, "out", o.out, dtype::s8, o.in.rows, o.in.cols));
+    return check(n, "scales", o.scales, dtype::f32, o.in.rows, 1);
+  }
+  status operator()(const gemm_s8s8_f32_op& o) const {
+    const char* n = "gemm_s8s8_f32";
+    WINNOW_RETURN_IF_ERROR(check(n, "a", o.a, dtype::s8, -1, -1));
+    WINNOW_RETURN_IF_ERROR(check(n, "a_scales", o.a_scales, dtype::f32, o.a.rows, 1));
+    WINNOW_RETURN_IF_ERROR(check(n, "b", o.b, dtype::s8, -1, o.a.cols));
+    WINNOW_RETURN_IF_ERROR(check(n, "b_scales", o.b_scales, dtype::f32, o.b.rows, 1));
+    WINNOW_RETURN_IF_ERROR(check_optional(n, "bias", o.bias, dtype::f32, 1, o.b.rows));
+    return check(n, "out", o.out, dtype::f32, o.a.rows, o.b.rows);
+  }
+  status operator()(const gemm_f32_op& o) const {
+    const char* n = "gemm_f32";
+    WINNOW_RETURN_IF_ERROR(check(n, "a", o.a, dtype::f32, -1, -1));
+    WINNOW_RETURN_IF_ERROR(check(n, "b", o.b, dtype::f32, -1, o.a.cols));
+    WINNOW_RETURN_IF_ERROR(check_optional(n, "bias", o.bias, dtype::f32, 1, o.b.rows));
+    return check(n, "out", o.out, dtype::f32, o.a.rows, o.b.rows);
+  }
+  status operator()(const add_residual_layernorm_op& o) const {
+    const char* n = "add_residual_layernorm";
+    WINNOW_RETURN_IF_ERROR(check(n, "x", o.x, dtype::f32, -1, -1));
+    WINNOW_RETURN_IF_ERROR(check_optional(n, "residual", o.residual, dtype::f32, o.x.rows, o.x.cols));
+    WINNOW_RETURN_IF_ERROR(check(n, "gamma", o.gamma, dtype::f32, 1, o.x.cols));
+    WINNOW_RETURN_IF_ERROR(check(n, "beta", o.beta, dtype::f32, 1, o.x.cols));
+    return check(n, "out", o.out, dtype::f32, o.x.rows, o.x.cols);
+  }
+  status operator()(const gelu_op& o) const {
+    WINNOW_RETURN_IF_ERROR(check("gelu", "x", o.x, dtype::f32, -1, -1));
+    return check("gelu", "out", o.out, dtype::f32, o.x.rows, o.x.cols);
+  }
+  status operator()(const attention_op& o) const {
+    const char* n = "attention";
+    if (o.batch < 0 || o.seq_len < 0 || o.heads <= 0 || o.head_dim <= 0) {
+      return status::invalid_argument("attention: batch, seq_len must be >= 0 and heads, head_dim > 0");
+    }
+    const int64_t h = static_cast<int64_t>(o.heads) * o.head_dim;
+    const int64_t rows = static_cast<int64_t>(o.batch) * o.seq_len;
+    WINNOW_RETURN_IF_ERROR(check(n, "qkv", o.qkv, dtype::f32, rows, 3 * h));
+    WINNOW_RETURN_IF_ERROR(check(n, "lengths", o.lengths, dtype::s32, o.batch, 1));
+    WINNOW_RETURN_IF_ERROR(check_indices(n, "lengths", o.lengths, int64_t{o.seq_len} + 1));
+    return check(n, "out", o.out, dtype::f32, rows, h);
+  }
+  status operator()(const embed_op& o) const {
+    const char* n = "embed";
+    if (o.batch < 0 || o.seq_len < 0) return status::invalid_argument("embed: negative batch or seq_len");
+    const int64_t rows = static_cast<int64_t>(o.batch) * o.seq_len;
+    WINNOW_RETURN_IF_ERROR(check(n, "word_table", o.word_table, dtype::f32, -1, -1));
+    const int64_t h = o.word_table.cols;
+    WINNOW_RETURN_IF_ERROR(check(n, "position_table", o.position_table, dtype::f32, -1, h));
+    if (o.position_table.rows < o.seq_len) {
+      return status::invalid_argument("embed: seq_len " + std::to_string(o.seq_len) + " exceeds the " +
+                                      std::to_string(o.position_table.rows) + " position embeddings");
+    }
+    WINNOW_RETURN_IF_ERROR(check(n, "type_table", o.type_table, dtype::f32, -1, h));
+    WINNOW_RETURN_IF_ERROR(check(n, "gamma", o.gamma, dtype::f32, 1, h));
+    WINNOW_RETURN_IF_ERROR(check(n, "beta", o.beta, dtype::f32, 1, h));
+    WINNOW_RETURN_IF_ERROR(check(n, "ids", o.ids, dtype::s32, rows, 1));
+    WINNOW_RETURN_IF_ERROR(check(n, "type_ids", o.type_ids, dtype::s32, rows, 1));
+    WINNOW_RETURN_IF_ERROR(check_indices(n, "ids", o.ids, o.word_table.rows));
+    WINNOW_RETURN_IF_ERROR(check_indices(n, "type_ids", o.type_ids, o.type_table.rows));
+    return check(n, "out", o.out, dtype::f32, rows, h);
+  }
+  status operator()(const pool_op& o) const {
+    const char* n = "pool";
+    if (o.batch < 0 || o.seq_len < 0) return status::invalid_argument("pool: negative batch or seq_len");
+    WINNOW_RETURN_IF_ERROR(check(n, "hidden", o.hidden, dtype::f32, static_cast<int64_t>(o.batch) * o.seq_len, -1));
+    WINNOW_RETURN_IF_ERROR(check(n, "lengths", o.lengths, dtype::s32, o.batch, 1));
+    WINNOW_RETURN_IF_ERROR(check_indices(n, "lengths", o.lengths, int64_t{o.seq_len} + 1));
+    return check(n, "out", o.out, dtype::f32, o.batch, o.hidden.cols);
+  }
+};
+
+}  // namespace
+
+status check_op(const op& o) { return std::visit(checker{}, o); }
+
+}  // namespace winnow::kernels::cpu

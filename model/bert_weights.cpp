@@ -1,0 +1,135 @@
+#include "model/bert_weights.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace winnow::model {
+namespace {
+
+status_or<device_tensor> upload(kernels::backend& backend, const void* data, kernels::dtype type, int64_t rows,
+                                int64_t cols) {
+  const size_t bytes = static_cast<size_t>(rows * cols) * kernels::dtype_size(type);
+  WINNOW_ASSIGN_OR_RETURN(kernels::buffer b, backend.alloc(bytes));
+  device_tensor t;
+  t.buf = kernels::buffer_ptr(&backend, b);
+  t.view = kernels::tensor::make(b.ptr, type, rows, cols);
+  WINNOW_RETURN_IF_ERROR(backend.upload(b, 0, data, bytes));
+  return t;
+}
+
+// Copies out of the mapping (safetensors does not promise float alignment).
+status_or<std::vector<float>> read_f32(const safetensors_file& f, const std::string& name,
+                                       const std::vector<int64_t>& shape) {
+  WINNOW_ASSIGN_OR_RETURN(const float* p, f.get_f32(name, shape));
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  std::vector<float> out(static_cast<size_t>(n));
+  std::memcpy(out.data(), p, out.size() * sizeof(float));
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!std::isfinite(out[i])) {
+      return status::corruption(f.path() + ": tensor '" + name + "' holds a non-finite value at element " +
+                                std::to_string(i));
+    }
+  }
+  return out;
+}
+
+status_or<device_tensor> load_f32(const safetensors_file& f, kernels::backend& backend, const std::string& name,
+                                  int64_t rows, int64_t cols, bool is_vector) {
+  std::vector<int64_t> shape = is_vector ? std::vector<int64_t>{cols} : std::vector<int64_t>{rows, cols};
+  WINNOW_ASSIGN_OR_RETURN(std::vector<float> v, read_f32(f, name, shape));
+  return upload(backend, v.data(), kernels::dtype::f32, rows, cols);
+}
+
+// Symmetric per-output-channel quantization: scale[n] = max|w[n,:]| / 127.
+void quantize_per_channel(const std::vector<float>& w, int64_t n_dim, int64_t k_dim, std::vector<int8_t>& q,
+                          std::vector<float>& scales) {
+  q.assign(static_cast<size_t>(n_dim * k_dim), 0);
+  scales.assign(static_cast<size_t>(n_dim), 0.f);
+  for (int64_t n = 0; n < n_dim; ++n) {
+    const float* row = w.data() + n * k_dim;
+    float amax = 0.f;
+    for (int64_t k = 0; k < k_dim; ++k) amax = std::fmax(amax, std::fabs(row[k]));
+    if (amax == 0.f) continue;
+    scales[n] = amax / 127.f;
+    const float inv = 127.f / amax;
+    for (int64_t k = 0; k < k_dim; ++k) {
+      q[n * k_dim + k] = static_cast<int8_t>(std::fmax(-127.f, std::fmin(127.f, std::nearbyint(row[k] * inv))));
+    }
+  }
+}
+
+// Rows of several checkpoint tensors stacked into one [sum(N), K] linear.
+status_or<linear_weights> load_linear(const safetensors_file& f, kernels::backend& backend,
+                                      const std::vector<std::string>& prefixes, int64_t n_each, int64_t k_dim,
+                                      bool int8) {
+  std::vector<float> w, bias;
+  for (const std::string& p : prefixes) {
+    WINNOW_ASSIGN_OR_RETURN(std::vector<float> part, read_f32(f, p + ".weight", {n_each, k_dim}));
+    w.insert(w.end(), part.begin(), part.end());
+    WINNOW_ASSIGN_OR_RETURN(std::vector<float> b, read_f32(f, p + ".bias", {n_each}));
+    bias.insert(bias.end(), b.begin(), b.end());
+  }
+  const int64_t n_dim = n_each * static_cast<int64_t>(prefixes.size());
+  linear_weights l;
+  WINNOW_ASSIGN_OR_RETURN(l.w_f32, upload(backend, w.data(), kernels::dtype::f32, n_dim, k_dim));
+  WINNOW_ASSIGN_OR_RETURN(l.bias, upload(backend, bias.data(), kernels::dtype::f32, 1, n_dim));
+  if (int8) {
+    std::vector<int8_t> q;
+    std::vector<float> scales;
+    quantize_per_channel(w, n_dim, k_dim, q, scales);
+    WINNOW_ASSIGN_OR_RETURN(l.w_s8, upload(backend, q.data(), kernels::dtype::s8, n_dim, k_dim));
+    WINNOW_ASSIGN_OR_RETURN(l.w_scales, upload(backend, scales.data(), kernels::dtype::f32, n_dim, 1));
+  }
+  return l;
+}
+
+}  // namespace
+
+status_or<bert_weights> load_bert_weights(const safetensors_file& f, const model_config& c, bool int8,
+                                          kernels::backend& backend) {
+  const std::string pre = f.contains("bert.embeddings.word_embeddings.weight") ? "bert." : "";
+  const int64_t h = c.hidden_size, inter = c.intermediate_size;
+  bert_weights w;
+  const std::string e = pre + "embeddings.";
+  WINNOW_ASSIGN_OR_RETURN(w.word, load_f32(f, backend, e + "word_embeddings.weight", c.vocab_size, h, false));
+  WINNOW_ASSIGN_OR_RETURN(w.position, load_f32(f, backend, e + "position_embeddings.weight",
+                                               c.max_position_embeddings, h, false));
+  WINNOW_ASSIGN_OR_RETURN(w.token_type, load_f32(f, backend, e + "token_type_embeddings.weight",
+                                                 c.type_vocab_size, h, false));
+  WINNOW_ASSIGN_OR_RETURN(w.emb_gamma, load_f32(f, backend, e + "LayerNorm.weight", 1, h, true));
+  WINNOW_ASSIGN_OR_RETURN(w.emb_beta, load_f32(f, backend, e + "LayerNorm.bias", 1, h, true));
+  for (int i = 0; i < c.num_layers; ++i) {
+    const std::string l = pre + "encoder.layer." + std::to_string(i) + ".";
+    layer_weights lw;
+    WINNOW_ASSIGN_OR_RETURN(lw.qkv, load_linear(f, backend,
+                                                {l + "attention.self.query", l + "attention.self.key",
+                                                 l + "attention.self.value"},
+                                                h, h, int8));
+    WINNOW_ASSIGN_OR_RETURN(lw.attn_out, load_linear(f, backend, {l + "attention.output.dense"}, h, h, int8));
+    WINNOW_ASSIGN_OR_RETURN(lw.ffn_in, load_linear(f, backend, {l + "intermediate.dense"}, inter, h, int8));
+    WINNOW_ASSIGN_OR_RETURN(lw.ffn_out, load_linear(f, backend, {l + "output.dense"}, h, inter, int8));
+    WINNOW_ASSIGN_OR_RETURN(lw.ln1_gamma, load_f32(f, backend, l + "attention.output.LayerNorm.weight", 1, h, true));
+    WINNOW_ASSIGN_OR_RETURN(lw.ln1_beta, load_f32(f, backend, l + "attention.output.LayerNorm.bias", 1, h, true));
+    WINNOW_ASSIGN_OR_RETURN(lw.ln2_gamma, load_f32(f, backend, l + "output.LayerNorm.weight", 1, h, true));
+    WINNOW_ASSIGN_OR_RETURN(lw.ln2_beta, load_f32(f, backend, l + "output.LayerNorm.bias", 1, h, true));
+    w.layers.push_back(std::move(lw));
+  }
+  return w;
+}
+
+void drop_linear_copies(bert_weights& w, bool keep_int8) {
+  for (layer_weights& l : w.layers) {
+    for (linear_weights* lin : {&l.qkv, &l.attn_out, &l.ffn_in, &l.ffn_out}) {
+      if (keep_int8) {
+        lin->w_f32 = device_tensor{};
+      } else {
+        lin->w_s8 = device_tensor{};
+        lin->w_scales = device_tensor{};
+      }
+    }
+  }
+}
+
+}  // namespace winnow::model

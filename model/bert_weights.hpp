@@ -1,0 +1,50 @@
+#pragma once
+// The weights of a BERT encoder, read from safetensors, validated against the
+// config and uploaded to a backend. Linear layers are stored in PyTorch's
+// [out_features, in_features] layout; Q, K and V are fused into one
+// [3H, H] matrix so that a layer makes one QKV matmul. For int8 each linear
+// weight is quantized once, symmetric per output channel.
+
+#include <string>
+#include <vector>
+
+#include "common/status_or.hpp"
+#include "kernels/backend.hpp"
+#include "model/model_config.hpp"
+#include "model/safetensors.hpp"
+
+namespace winnow::model {
+
+// A tensor living in a backend buffer.
+struct device_tensor {
+  kernels::buffer_ptr buf;
+  kernels::tensor view;  // points into buf
+};
+
+struct linear_weights {
+  device_tensor w_f32;     // f32 [N, K]; empty once fp32 is dropped
+  device_tensor w_s8;      // s8 [N, K]; empty unless int8 was prepared
+  device_tensor w_scales;  // f32 [N, 1]
+  device_tensor bias;      // f32 [1, N]
+};
+
+struct layer_weights {
+  linear_weights qkv, attn_out, ffn_in, ffn_out;
+  device_tensor ln1_gamma, ln1_beta, ln2_gamma, ln2_beta;
+};
+
+struct bert_weights {
+  device_tensor word, position, token_type, emb_gamma, emb_beta;
+  std::vector<layer_weights> layers;
+};
+
+// Reads every tensor the config implies (a "bert." prefix is accepted);
+// errors name the file and tensor. With `int8`, also quantizes the linear
+// weights. REQUIRES: backend outlives the result.
+status_or<bert_weights> load_bert_weights(const safetensors_file& file, const model_config& config,
+                                          bool int8, kernels::backend& backend);
+
+// Frees the fp32 (keep_int8) or the int8 (!keep_int8) copies of linear weights.
+void drop_linear_copies(bert_weights& w, bool keep_int8);
+
+}  // namespace winnow::model

@@ -1,0 +1,310 @@
+#include "model/encoder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "kernels/cpu/cpu_backend.hpp"
+#include "model/bert_weights.hpp"
+#include "model/safetensors.hpp"
+
+namespace winnow::model {
+namespace {
+
+using kernels::dtype;
+using kernels::tensor;
+
+// A chunk of one encode call runs as one padded batch; these bound its size so
+// the workspace stays small (rows x intermediate floats) and padding is low.
+constexpr int64_t max_chunk_rows = 8192;  // B * L token rows
+constexpr int64_t max_chunk_texts = 64;
+
+double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+  double dot = 0, na = 0, nb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    dot += static_cast<double>(a[i]) * b[i];
+    na += static_cast<double>(a[i]) * a[i];
+    nb += static_cast<double>(b[i]) * b[i];
+  }
+  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : (na == nb ? 1.0 : 0.0);
+}
+
+}  // namespace
+
+const char* to_string(precision p) { return p == precision::int8 ? "int8" : "fp32"; }
+
+status_or<precision> parse_precision(const std::string& s) {
+  if (s == "int8") return precision::int8;
+  if (s == "fp32") return precision::fp32;
+  return status::invalid_argument("precision '" + s + "': expected int8 or fp32");
+}
+
+struct encoder::impl {
+  std::unique_ptr<kernels::backend> owned_backend;
+  kernels::backend* backend = nullptr;
+  model_config config;
+  tokenizer tok;
+  bert_weights weights;
+  int max_tokens = 0;
+  precision active = precision::fp32;
+  std::string note;
+  float probe_min = 0.f;
+
+  // Workspace, grown on demand (rows = B * L).
+  int64_t capacity_rows = 0;
+  int64_t capacity_batch = 0;
+  kernels::buffer_ptr hidden, qkv, ctx, tmp, ffn, s8, scales, ids, type_ids, lengths, pooled;
+
+  status reserve(int64_t batch, int64_t rows);
+  status linear(const tensor& x, const linear_weights& w, const tensor& out, precision p);
+  status run_chunk(const std::vector<const token_ids*>& chunk, precision p, std::vector<std::vector<float>>& out);
+  status_or<std::vector<std::vector<float>>> run(const std::vector<token_ids>& batch, precision p);
+};
+
+status encoder::impl::reserve(int64_t batch, int64_t rows) {
+  auto grow = [&](kernels::buffer_ptr& b, size_t bytes) -> status {
+    if (b.bytes() >= bytes) return {};
+    b.reset();
+    WINNOW_ASSIGN_OR_RETURN(kernels::buffer nb, backend->alloc(bytes));
+    b = kernels::buffer_ptr(backend, nb);
+    return {};
+  };
+  if (rows > capacity_rows) {
+    const size_t h = config.hidden_size, inter = config.intermediate_size, r = static_cast<size_t>(rows);
+    WINNOW_RETURN_IF_ERROR(grow(hidden, r * h * 4));
+    WINNOW_RETURN_IF_ERROR(grow(qkv, r * 3 * h * 4));
+    WINNOW_RETURN_IF_ERROR(grow(ctx, r * h * 4));
+    WINNOW_RETURN_IF_ERROR(grow(tmp, r * h * 4));
+    WINNOW_RETURN_IF_ERROR(grow(ffn, r * inter * 4));
+    WINNOW_RETURN_IF_ERROR(grow(s8, r * std::max(h, inter)));
+    WINNOW_RETURN_IF_ERROR(grow(scales, r * 4));
+    WINNOW_RETURN_IF_ERROR(grow(ids, r * 4));
+    WINNOW_RETURN_IF_ERROR(grow(type_ids, r * 4));
+    capacity_rows = rows;
+  }
+  if (batch > capacity_batch) {
+    WINNOW_RETURN_IF_ERROR(grow(lengths, static_cast<size_t>(batch) * 4));
+    WINNOW_RETURN_IF_ERROR(grow(pooled, static_cast<size_t>(batch) * config.hidden_size * 4));
+    capacity_batch = batch;
+  }
+  return {};
+}
+
+status encoder::impl::linear(const tensor& x, const linear_weights& w, const tensor& out, precision p) {
+  if (p == precision::int8) {
+    const tensor q = tensor::make(s8.data(), dtype::s8, x.rows, x.cols);
+    const tensor sc = tensor::make(scales.data(), dtype::f32, x.rows, 1);
+    WINNOW_RETURN_IF_ERROR(backend->run(kernels::quantize_rows_f32_s8_op{x, q, sc}));
+    return backend->run(kernels::gemm_s8s8_f32_op{q, sc, w.w_s8.view, w.w_scales.view, w.bias.view, out});
+  }
+  return backend->run(kernels::gemm_f32_op{x, w.w_f32.view, w.bias.view, out});
+}
+
+status encoder::impl::run_chunk(const std::vector<const token_ids*>& chunk, precision p,
+                                std::vector<std::vector<float>>& out) {
+  const int64_t b = static_cast<int64_t>(chunk.size());
+  int64_t len = 0;
+  for (const token_ids* t : chunk) len = std::max<int64_t>(len, static_cast<int64_t>(t->size()));
+  const int64_t rows = b * len;
+  WINNOW_RETURN_IF_ERROR(reserve(b, rows));
+  const int64_t h = config.hidden_size, inter = config.intermediate_size;
+
+  std::vector<int32_t> host_ids(static_cast<size_t>(rows), tok.pad_id());
+  std::vector<int32_t> host_lengths(static_cast<size_t>(b));
+  for (int64_t i = 0; i < b; ++i) {
+    std::copy(chunk[i]->begin(), chunk[i]->end(), host_ids.begin() + i * len);
+    host_lengths[i] = static_cast<int32_t>(chunk[i]->size());
+  }
+  const std::vector<int32_t> host_types(static_cast<size_t>(rows), 0);
+  WINNOW_RETURN_IF_ERROR(backend->upload(ids.get(), 0, host_ids.data(), host_ids.size() * 4));
+  WINNOW_RETURN_IF_ERROR(backend->upload(type_ids.get(), 0, host_types.data(), host_types.size() * 4));
+  WINNOW_RETURN_IF_ERROR(backend->upload(lengths.get(), 0, host_lengths.data(), host_lengths.size() * 4));
+
+  const tensor t_hidden = tensor::make(hidden.data(), dtype::f32, rows, h);
+  const tensor t_qkv = tensor::make(qkv.data(), dtype::f32, rows, 3 * h);
+  const tensor t_ctx = tensor::make(ctx.data(), dtype::f32, rows, h);
+  const tensor t_tmp = tensor::make(tmp.data(), dtype::f32, rows, h);
+  const tensor t_ffn = tensor::make(ffn.data(), dtype::f32, rows, inter);
+  const tensor t_lengths = tensor::make(lengths.data(), dtype::s32, b, 1);
+
+  kernels::embed_op e;
+  e.ids = tensor::make(ids.data(), dtype::s32, rows, 1);
+  e.type_ids = tensor::make(type_ids.data(), dtype::s32, rows, 1);
+  e.word_table = weights.word.view;
+  e.position_table = weights.position.view;
+  e.type_table = weights.token_type.view;
+  e.gamma = weights.emb_gamma.view;
+  e.beta = weights.emb_beta.view;
+  e.eps = config.layer_norm_eps;
+  e.batch = static_cast<int32_t>(b);
+  e.seq_len = static_cast<int32_t>(len);
+  e.out = t_hidden;
+  WINNOW_RETURN_IF_ERROR(backend->run(e));
+
+  const int head_dim = config.hidden_size / config.num_heads;
+  for (const layer_weights& l : weights.layers) {
+    WINNOW_RETURN_IF_ERROR(linear(t_hidden, l.qkv, t_qkv, p));
+    kernels::attention_op a;
+    a.qkv = t_qkv;
+    a.lengths = t_lengths;
+    a.batch = static_cast<int32_t>(b);
+    a.seq_len = static_cast<int32_t>(len);
+    a.heads = config.num_heads;
+    a.head_dim = head_dim;
+    a.scale = 1.f / std::sqrt(static_cast<float>(head_dim));
+    a.out = t_ctx;
+    WINNOW_RETURN_IF_ERROR(backend->run(a));
+    WINNOW_RETURN_IF_ERROR(linear(t_ctx, l.attn_out, t_tmp, p));
+    WINNOW_RETURN_IF_ERROR(backend->run(kernels::add_residual_layernorm_op{
+        t_tmp, t_hidden, l.ln1_gamma.view, l.ln1_beta.view, config.layer_norm_eps, t_hidden}));
+    WINNOW_RETURN_IF_ERROR(linear(t_hidden, l.ffn_in, t_ffn, p));
+    WINNOW_RETURN_IF_ERROR(backend->run(kernels::gelu_op{t_ffn, t_ffn}));
+    WINNOW_RETURN_IF_ERROR(linear(t_ffn, l.ffn_out, t_tmp, p));
+    WINNOW_RETURN_IF_ERROR(backend->run(kernels::add_residual_layernorm_op{
+        t_tmp, t_hidden, l.ln2_gamma.view, l.ln2_beta.view, config.layer_norm_eps, t_hidden}));
+  }
+  kernels::pool_op po;
+  po.hidden = t_hidden;
+  po.lengths = t_lengths;
+  po.batch = static_cast<int32_t>(b);
+  po.seq_len = static_cast<int32_t>(len);
+  po.mode = config.pooling;
+  po.normalize = config.normalize;
+  po.out = tensor::make(pooled.data(), dtype::f32, b, h);
+  WINNOW_RETURN_IF_ERROR(backend->run(po));
+  std::vector<float> host(static_cast<size_t>(b * h));
+  WINNOW_RETURN_IF_ERROR(backend->download(host.data(), pooled.get(), 0, host.size() * 4));
+  for (int64_t i = 0; i < b; ++i) out.emplace_back(host.begin() + i * h, host.begin() + (i + 1) * h);
+  return {};
+}
+
+status_or<std::vector<std::vector<float>>> encoder::impl::run(const std::vector<token_ids>& batch, precision p) {
+  const int64_t limit = config.max_position_embeddings;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const token_ids& t = batch[i];
+    if (t.size() < 2 || static_cast<int64_t>(t.size()) > limit) {
+      return status::invalid_argument("encode_tokens: text " + std::to_string(i) + " has " +
+                                      std::to_string(t.size()) + " ids; expected 2.." + std::to_string(limit));
+    }
+    for (size_t j = 0; j < t.size(); ++j) {
+      if (t[j] < 0 || t[j] >= config.vocab_size) {
+        return status::invalid_argument("encode_tokens: text " + std::to_string(i) + " id " + std::to_string(j) +
+                                        " = " + std::to_string(t[j]) + " is outside the vocabulary of " +
+                                        std::to_string(config.vocab_size));
+      }
+    }
+  }
+  // Longest first, so each chunk pads to similar lengths; results go back in
+  // input order. A text's vector does not depend on its chunk (masking).
+  std::vector<size_t> order(batch.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return batch[a].size() > batch[b].size(); });
+  std::vector<std::vector<float>> sorted_out;
+  sorted_out.reserve(batch.size());
+  size_t i = 0;
+  while (i < order.size()) {
+    const int64_t len = static_cast<int64_t>(batch[order[i]].size());  // longest in this chunk
+    const int64_t fit = std::max<int64_t>(1, std::min(max_chunk_texts, max_chunk_rows / len));
+    std::vector<const token_ids*> chunk;
+    for (; i < order.size() && static_cast<int64_t>(chunk.size()) < fit; ++i) chunk.push_back(&batch[order[i]]);
+    WINNOW_RETURN_IF_ERROR(run_chunk(chunk, p, sorted_out));
+  }
+  std::vector<std::vector<float>> out(batch.size());
+  for (size_t k = 0; k < order.size(); ++k) out[order[k]] = std::move(sorted_out[k]);
+  return out;
+}
+
+encoder::encoder(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+encoder::~encoder() = default;
+
+status_or<std::unique_ptr<encoder>> encoder::load(const std::string& model_dir, const encoder_options& options) {
+  kernels::cpu_backend_options cpu;
+  cpu.threads = options.threads;
+  std::unique_ptr<kernels::backend> b = kernels::make_cpu_backend(cpu);
+  kernels::backend& ref = *b;
+  WINNOW_ASSIGN_OR_RETURN(std::unique_ptr<encoder> e, load(model_dir, options, ref));
+  e->impl_->owned_backend = std::move(b);
+  return e;
+}
+
+status_or<std::unique_ptr<encoder>> encoder::load(const std::string& model_dir, const encoder_options& options,
+                                                  kernels::backend& backend) {
+  auto p = std::make_unique<impl>();
+  p->backend = &backend;
+  WINNOW_ASSIGN_OR_RETURN(p->config, read_model_config(model_dir));
+  tokenizer_options to;
+  to.lowercase = p->config.lowercase;
+  to.strip_accents = p->config.strip_accents;
+  to.split_cjk = p->config.split_cjk;
+  WINNOW_ASSIGN_OR_RETURN(p->tok, tokenizer::load(model_dir + "/vocab.txt", to));
+  if (static_cast<int64_t>(p->tok.vocab_size()) != p->config.vocab_size) {
+    return status::invalid_argument(model_dir + "/vocab.txt: " + std::to_string(p->tok.vocab_size()) +
+                                    " tokens, but config.json says vocab_size " +
+                                    std::to_string(p->config.vocab_size));
+  }
+  if (options.max_tokens < 0 || options.max_tokens == 1) {
+    return status::invalid_argument("encoder_options.max_tokens must be 0 (model default) or >= 2");
+  }
+  p->max_tokens = options.max_tokens == 0 ? p->config.max_seq_length
+                                          : std::min(options.max_tokens, p->config.max_position_embeddings);
+  WINNOW_ASSIGN_OR_RETURN(auto file, safetensors_file::open(model_dir + "/model.safetensors"));
+  const bool int8 = options.requested == precision::int8;
+  WINNOW_ASSIGN_OR_RETURN(p->weights, load_bert_weights(*file, p->config, int8, backend));
+
+  p->active = options.requested;
+  if (!int8) {
+    p->note = "fp32 requested";
+  } else if (!options.run_quality_gate) {
+    p->note = "int8 requested; quality gate skipped";
+    drop_linear_copies(p->weights, /*keep_int8=*/true);
+  } else {
+    std::vector<token_ids> probes;
+    for (const std::string& t : probe_texts()) probes.push_back(p->tok.encode(t, p->max_tokens));
+    WINNOW_ASSIGN_OR_RETURN(auto ref, p->run(probes, precision::fp32));
+    WINNOW_ASSIGN_OR_RETURN(auto q, p->run(probes, precision::int8));
+    double worst = 1.0;
+    size_t worst_i = 0;
+    for (size_t i = 0; i < ref.size(); ++i) {
+      const double c = cosine(ref[i], q[i]);
+      if (c < worst) { worst = c; worst_i = i; }
+    }
+    p->probe_min = static_cast<float>(worst);
+    char buf[256];
+    if (worst >= options.min_int8_cosine) {
+      std::snprintf(buf, sizeof buf, "int8 accepted: probe min cosine %.5f >= %.5f", worst,
+                    static_cast<double>(options.min_int8_cosine));
+      drop_linear_copies(p->weights, /*keep_int8=*/true);
+    } else {
+      std::snprintf(buf, sizeof buf,
+                    "int8 refused for %s: probe min cosine %.5f < %.5f (probe %zu); running fp32",
+                    model_dir.c_str(), worst, static_cast<double>(options.min_int8_cosine), worst_i);
+      p->active = precision::fp32;
+      drop_linear_copies(p->weights, /*keep_int8=*/false);
+    }
+    p->note = buf;
+  }
+  return std::unique_ptr<encoder>(new encoder(std::move(p)));
+}
+
+status_or<std::vector<std::vector<float>>> encoder::encode(const std::vector<std::string>& texts) {
+  std::vector<token_ids> batch;
+  batch.reserve(texts.size());
+  for (const std::string& t : texts) batch.push_back(impl_->tok.encode(t, impl_->max_tokens));
+  return impl_->run(batch, impl_->active);
+}
+
+status_or<std::vector<std::vector<float>>> encoder::encode_tokens(const std::vector<token_ids>& batch) {
+  return impl_->run(batch, impl_->active);
+}
+
+const tokenizer& encoder::text_tokenizer() const { return impl_->tok; }
+const model_config& encoder::config() const { return impl_->config; }
+int encoder::dimension() const { return impl_->config.hidden_size; }
+int encoder::max_tokens() const { return impl_->max_tokens; }
+precision encoder::active_precision() const { return impl_->active; }
+const std::string& encoder::precision_note() const { return impl_->note; }
+float encoder::probe_min_cosine() const { return impl_->probe_min; }
+
+}  // namespace winnow::model
