@@ -1,0 +1,189 @@
+// `winnow serve [--config FILE] [--data DIR] [--listen HOST:PORT]`: the HTTP
+// service. Runs until SIGTERM or SIGINT, then stops accepting, drains in-flight
+// requests, flushes the index and closes storage.
+//
+// The engine behind the server is the BM25-only http::direct_engine until the
+// actor engine is wired in (see run_serve: the one place that picks it).
+#include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "app/command_registry.hpp"
+#include "common/status_or.hpp"
+#include "http/direct_engine.hpp"
+#include "http/metrics.hpp"
+#include "http/server.hpp"
+
+#if __has_include("config/load_config.hpp")
+#include "config/load_config.hpp"
+#define WINNOW_SERVE_HAS_CONFIG 1
+#endif
+
+namespace winnow::app {
+namespace {
+
+struct serve_args {
+  std::string config;
+  std::string data;    // empty: from the config, else ./winnow-data
+  std::string listen;  // empty: from the config, else 127.0.0.1:8080
+  unsigned io_threads = 2;
+  unsigned workers = 2;
+};
+
+// "HOST:PORT", "[::1]:PORT" → host, port.
+status parse_listen(const std::string& s, std::string* host, uint16_t* port) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon + 1 == s.size())
+    return status::invalid_argument("--listen '" + s + "': expected HOST:PORT");
+  std::string h = s.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  std::string p = s.substr(colon + 1);
+  char* end = nullptr;
+  unsigned long v = std::strtoul(p.c_str(), &end, 10);
+  if (*end != '\0' || v > 65535)
+    return status::invalid_argument("--listen '" + s + "': port '" + p + "' is not in [0, 65535]");
+  *host = h;
+  *port = static_cast<uint16_t>(v);
+  return status::ok_status();
+}
+
+// Many keep-alive clients need many descriptors: lift the soft limit to the hard one.
+void raise_fd_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+#ifdef WINNOW_SERVE_HAS_CONFIG
+http::role to_http_role(config::api_role r) {
+  switch (r) {
+    case config::api_role::read: return http::role::read;
+    case config::api_role::write: return http::role::write;
+    case config::api_role::admin: return http::role::admin;
+  }
+  return http::role::read;
+}
+
+// Maps the validated config onto the server's and the direct engine's options.
+void apply_config(const config::engine_config& c, http::server_options* so,
+                  http::direct_engine_options* eo, std::string* listen) {
+  *listen = c.http.listen;
+  so->max_ingest_body_bytes = c.http.max_body_bytes;
+  for (const auto& k : c.http.api_keys) {
+    http::api_key key;
+    key.key = k.key;
+    for (auto r : k.roles) key.roles.push_back(to_http_role(r));
+    so->api_keys.push_back(std::move(key));
+  }
+  std::vector<const config::class_config*> by_priority;
+  for (const auto& cls : c.classes) by_priority.push_back(&cls);
+  std::stable_sort(by_priority.begin(), by_priority.end(),
+                   [](auto* a, auto* b) { return a->priority < b->priority; });
+  so->classes.clear();
+  eo->classes.clear();
+  for (auto* cls : by_priority) {
+    so->classes.push_back(cls->name);
+    eo->classes.push_back(cls->name);
+    eo->max_queue[cls->name] = cls->max_queue;
+  }
+  so->default_search_class = c.engine.default_class;
+  so->default_ingest_class = c.engine.ingest_class;
+  eo->read_class = c.engine.default_class;
+  eo->write_class = c.engine.ingest_class;
+  eo->data_dir = c.engine.data_dir;
+}
+#endif
+
+int run_serve(const serve_args& a) {
+  http::server_options so;
+  http::direct_engine_options eo;
+  eo.data_dir = "winnow-data";
+  std::string listen = "127.0.0.1:8080";
+  if (!a.config.empty()) {
+#ifdef WINNOW_SERVE_HAS_CONFIG
+    auto c = config::load_config(a.config);
+    if (!c.ok()) {
+      std::fprintf(stderr, "winnow serve: %s\n", c.get_status().to_string().c_str());
+      return 2;
+    }
+    apply_config(*c, &so, &eo, &listen);
+#else
+    std::fprintf(stderr, "winnow serve: --config: this build has no config/ module\n");
+    return 2;
+#endif
+  }
+  if (!a.data.empty()) eo.data_dir = a.data;
+  if (!a.listen.empty()) listen = a.listen;
+  if (status s = parse_listen(listen, &so.listen_host, &so.listen_port); !s.ok()) {
+    std::fprintf(stderr, "winnow serve: %s\n", s.to_string().c_str());
+    return 2;
+  }
+  so.io_threads = a.io_threads;
+  eo.worker_threads = a.workers;
+  raise_fd_limit();
+
+  // Every thread started from here on inherits the blocked signals, so only
+  // the sigwait below sees SIGTERM/SIGINT.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  http::metrics metrics;
+  // TODO(integrator): swap in the actor engine here (an http::engine_api).
+  auto opened = http::direct_engine::open(eo, &metrics);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "winnow serve: %s\n", opened.get_status().to_string().c_str());
+    return 1;
+  }
+  std::unique_ptr<http::direct_engine> engine = std::move(opened).value();
+  auto server = std::make_unique<http::server>(*engine, metrics, so);
+  if (status s = server->start(); !s.ok()) {
+    std::fprintf(stderr, "winnow serve: %s\n", s.to_string().c_str());
+    return 1;
+  }
+  std::printf("winnow: serving on %s (BM25-only engine, data in %s)\n", server->url().c_str(),
+              eo.data_dir.c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::fprintf(stderr, "winnow serve: %s received, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  uint32_t failed = server->stop(std::chrono::seconds(10));
+  engine->shutdown();  // fails queued calls, flushes the index
+  server.reset();
+  engine.reset();      // closes RocksDB
+  std::fprintf(stderr, "winnow serve: stopped (%u requests failed during shutdown)\n", failed);
+  return 0;
+}
+
+void add_serve_command(CLI::App& root) {
+  auto args = std::make_shared<serve_args>();
+  auto* cmd = root.add_subcommand("serve", "run the HTTP service: search and ingest API, /metrics, search page");
+  cmd->add_option("--config", args->config, "TOML configuration file (default: the embedded default)");
+  cmd->add_option("--data", args->data, "data directory (default ./winnow-data)");
+  cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  cmd->add_option("--io-threads", args->io_threads, "HTTP io threads")->capture_default_str();
+  cmd->add_option("--workers", args->workers, "engine worker threads")->capture_default_str();
+  cmd->callback([args] {
+    int rc = run_serve(*args);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+const command_registrar registrar{"serve", add_serve_command};
+
+}  // namespace
+}  // namespace winnow::app

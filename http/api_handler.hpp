@@ -1,0 +1,66 @@
+#pragma once
+// api_handler — routes, access control, validation and JSON for the winnow API.
+// It turns an api_request into engine calls and answers through a responder;
+// it knows nothing of sockets (see connection.hpp).
+//
+//   GET    /                     search page (public)
+//   GET    /healthz              process up (public)
+//   GET    /readyz               engine readiness (public)
+//   GET    /metrics              Prometheus text (role admin)
+//   POST   /v1/search            role read
+//   POST   /v1/documents         role write; ?class= picks the ingest class
+//   GET    /v1/documents/{id}    role read
+//   DELETE /v1/documents/{id}    role write
+//
+// Thread-safety: handle() may be called concurrently from any thread.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "http/api_message.hpp"
+#include "http/authenticator.hpp"
+#include "http/server_options.hpp"
+
+namespace winnow::http {
+
+class engine_api;
+class metrics;
+class responder;
+
+class api_handler {
+ public:
+  // REQUIRES: `engine` and `m` outlive this object and every responder it made.
+  api_handler(engine_api& engine, metrics& m, server_options opts);
+  api_handler(const api_handler&) = delete;
+  api_handler& operator=(const api_handler&) = delete;
+
+  // A responder counted as in flight until it answers (or is destroyed).
+  std::shared_ptr<responder> make_responder(std::function<void(api_response)> sink);
+
+  // Answers `r` exactly once: synchronously for validation errors and the
+  // local routes, later (from an engine thread) for engine calls.
+  void handle(const api_request& req, const std::shared_ptr<responder>& r);
+
+  // Requests answered or in progress but not yet answered.
+  uint32_t in_flight() const { return in_flight_.load(); }
+
+  const server_options& options() const { return opts_; }
+
+ private:
+  void handle_search(const api_request& req, const std::shared_ptr<responder>& r);
+  void handle_ingest(const api_request& req, const std::string& query,
+                     const std::shared_ptr<responder>& r);
+  void handle_get_document(const std::string& id, const std::shared_ptr<responder>& r);
+  void handle_delete_document(const std::string& id, const std::shared_ptr<responder>& r);
+  void handle_readyz(const std::shared_ptr<responder>& r);
+
+  engine_api& engine_;
+  metrics& metrics_;
+  server_options opts_;
+  authenticator auth_;
+  std::atomic<uint32_t> in_flight_{0};
+};
+
+}  // namespace winnow::http
