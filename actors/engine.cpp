@@ -239,6 +239,28 @@ status_or<engine_stats> engine::stats() {
   return s;
 }
 
+status_or<std::vector<std::vector<float>>> engine::encode(std::string class_name,
+                                                          std::vector<std::string> texts) {
+  if (!impl_->batcher) return status::unsupported("encode: this engine runs without a model");
+  WINNOW_ASSIGN_OR_RETURN(auto b, ask<embedding_batch>(*impl_->sys, *impl_->batcher, control_timeout,
+                                                       encode_atom::value,
+                                                       encode_request{std::move(class_name),
+                                                                      std::move(texts), 0}));
+  return std::move(b.vectors);
+}
+
+void engine::encode_async(std::string class_name, std::vector<std::string> texts,
+                          engine_callback<std::vector<std::vector<float>>> done) {
+  if (!impl_->batcher) return done(status::unsupported("encode: this engine runs without a model"));
+  ask_async<embedding_batch>(
+      *impl_->sys, *impl_->batcher, control_timeout,
+      engine_callback<embedding_batch>([done](status_or<embedding_batch> b) {
+        if (!b.ok()) return done(b.get_status());
+        done(std::move(b).value().vectors);
+      }),
+      encode_atom::value, encode_request{std::move(class_name), std::move(texts), 0});
+}
+
 void engine::inject_device_fault(const std::string& device) {
   if (impl_->batcher) caf::anon_send(*impl_->batcher, fail_atom::value, device);
 }

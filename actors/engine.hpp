@@ -72,6 +72,11 @@ class engine {
   status_or<std::string> document_state(const std::string& id);
   status remove(std::vector<std::string> ids);
   status_or<engine_stats> stats();
+  // Encodes texts in a priority class (the gpu_batcher's queues): one unit
+  // vector per text. unsupported without a model; resource_exhausted when the
+  // class's queue is full; deadline_exceeded past the class's timeout.
+  status_or<std::vector<std::vector<float>>> encode(std::string class_name,
+                                                    std::vector<std::string> texts);
   // Fault injection (tests, drills): the named device's next batch fails.
   void inject_device_fault(const std::string& device);
 
@@ -80,6 +85,8 @@ class engine {
   void ingest_async(std::vector<storage::document> docs, engine_callback<ingest_ack> done);
   void get_document_async(std::string id, engine_callback<storage::document> done);
   void remove_async(std::vector<std::string> ids, std::function<void(status)> done);
+  void encode_async(std::string class_name, std::vector<std::string> texts,
+                    engine_callback<std::vector<std::vector<float>>> done);
 
   const config::engine_config& config() const;
   bool has_model() const;

@@ -181,7 +181,12 @@ caf::result<uint64_t> remove(self_ptr self, const std::vector<std::string>& ids)
   std::vector<std::vector<std::string>> by_shard(n);
   for (const auto& id : ids) by_shard[policy::shard_of(id, n)].push_back(id);
   for (uint32_t s = 0; s < n; ++s) {
-    if (!by_shard[s].empty()) self->send(st.options.shards[s], remove_atom::value, by_shard[s]);
+    // Search results never show a deleted document (fetch drops it), so the
+    // reply only settles the index's removal; failures are replayed at start.
+    if (!by_shard[s].empty()) {
+      self->request(st.options.shards[s], caf::infinite, remove_atom::value, by_shard[s])
+          .then([](uint64_t) {}, [](caf::error&) {});
+    }
   }
   return uint64_t{ids.size()};
 }
