@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -27,6 +28,12 @@ struct ingest_cli {
 };
 
 void run_ingest(ingest_cli o) {
+  // Checked before the data directory is created, so a mistyped path leaves
+  // nothing behind.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(o.file, ec)) {
+    fail_command("ingest", status::not_found(o.file + ": no such file"));
+  }
   o.engine.create = true;
   o.engine.load_model = !o.no_vectors;
   auto e = open_engine(o.engine);

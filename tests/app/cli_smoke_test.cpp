@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -152,6 +153,10 @@ TEST_F(cli_smoke, unsupported_modes_and_missing_data_fail_clearly) {
   r = winnow(tmp_, {"search", "--data", tmp_.str() + "/nowhere", "tea"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("no such data directory"), std::string::npos) << r.err;
+  r = winnow(tmp_, {"ingest", "--data", tmp_.str() + "/fresh", tmp_.str() + "/missing.jsonl"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("missing.jsonl: no such file"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(tmp_.str() + "/fresh"));
 }
 
 TEST_F(cli_smoke, gen_catalogue_is_reproducible_and_ingestible) {
