@@ -1,4 +1,6 @@
-// `winnow search --data DIR [-k 10] [--json] QUERY`.
+// `winnow search --data DIR [-k 10] [--json] [--mode bm25|dense|hybrid]
+//  [--model DIR] [--precision int8|fp32] [--config FILE] QUERY`: one query
+// through the actor engine (query_router), with per-stage timings.
 #include <cstdio>
 #include <string>
 
@@ -7,7 +9,8 @@
 
 #include "app/cli_error.hpp"
 #include "app/command_registry.hpp"
-#include "app/data_dir.hpp"
+#include "app/engine_ranker.hpp"
+#include "app/engine_session.hpp"
 #include "app/query_ranker.hpp"
 #include "common/clock.hpp"
 
@@ -15,12 +18,11 @@ namespace winnow::app {
 namespace {
 
 struct search_cli {
-  std::string data = "winnow-data";
+  engine_cli_options engine;
   size_t k = 10;
   bool json = false;
   std::string mode = "bm25";
-  std::string model_dir;
-  std::string precision = "int8";
+  uint32_t budget_ms = 0;
   std::string query;
 };
 
@@ -32,36 +34,51 @@ std::string snippet(const std::string& text, size_t max_bytes) {
   return text.substr(0, cut) + "...";
 }
 
-void run_search(const search_cli& o) {
+void run_search(search_cli o) {
   auto mode = parse_ranking_mode(o.mode);
   if (!mode.ok()) fail_command("search", mode.get_status());
-  auto dir = open_data_dir(o.data, /*create=*/false);
-  if (!dir.ok()) fail_command("search", dir.get_status());
-  auto ranker = make_query_ranker(*dir->index, {*mode, o.model_dir, o.precision});
-  if (!ranker.ok()) fail_command("search", ranker.get_status());
-
+  o.engine.load_model = *mode != ranking_mode::bm25;
+  auto e = open_engine(o.engine);
+  if (!e.ok()) fail_command("search", e.get_status());
+  engine_ranker ranker(**e, *mode, o.budget_ms);
   const time_point_ns start = monotonic_now_ns();
-  auto hits = (*ranker)->rank(o.query, o.k);
+  auto r = ranker.search(o.query, o.k);
   const double took_ms = static_cast<double>(monotonic_now_ns() - start) / 1e6;
-  if (!hits.ok()) fail_command("search", hits.get_status());
-
-  nlohmann::json out = {{"query", o.query}, {"took_ms", took_ms}, {"hits", nlohmann::json::array()}};
-  if (!o.json) std::printf("%zu hit(s) for \"%s\" in %.2f ms\n", hits->size(), o.query.c_str(), took_ms);
+  if (!r.ok()) fail_command("search", r.get_status());
+  const auto& t = r->timings;
+  nlohmann::json out = {{"query", o.query},
+                        {"mode", to_string(*mode)},
+                        {"took_ms", took_ms},
+                        {"degraded", r->degraded},
+                        {"timings_us",
+                         {{"coarse", t.coarse_us}, {"encode", t.encode_us},
+                          {"rerank", t.rerank_us}, {"fetch", t.fetch_us}, {"total", t.total_us}}},
+                        {"hits", nlohmann::json::array()}};
+  if (!o.json) {
+    std::printf("%zu hit(s) for \"%s\" (%s%s) in %.2f ms  [coarse %.2f, encode %.2f, rerank %.2f, "
+                "fetch %.2f ms]\n",
+                r->hits.size(), o.query.c_str(), to_string(*mode),
+                r->degraded ? ", degraded: BM25 order" : "", took_ms, t.coarse_us / 1e3,
+                t.encode_us / 1e3, t.rerank_us / 1e3, t.fetch_us / 1e3);
+  }
   size_t rank = 0;
-  for (const auto& h : *hits) {
+  for (const auto& h : r->hits) {
     ++rank;
-    auto doc = dir->db->get_document(h.id);
-    if (!doc.ok()) fail_command("search", doc.get_status());
     if (o.json) {
-      nlohmann::json hit = {{"id", h.id}, {"score", h.score}, {"title", doc->title},
-                            {"text", doc->text}};
+      nlohmann::json hit = {{"id", h.id}, {"score", h.score}, {"bm25", h.bm25},
+                            {"title", h.title}, {"snippet", h.snippet}};
+      if (h.has_cosine) hit["cosine"] = h.cosine;
+      // The JSON form carries the whole document (text and metadata).
+      auto doc = (*e)->get_document(h.id);
+      if (!doc.ok()) fail_command("search", doc.get_status());
+      hit["text"] = doc->text;
       if (!doc->metadata_json.empty()) {
         hit["metadata"] = nlohmann::json::parse(doc->metadata_json, nullptr, false);
       }
       out["hits"].push_back(std::move(hit));
     } else {
-      std::printf("%2zu. [%s] %.3f  %s\n    %s\n", rank, h.id.c_str(), h.score,
-                  doc->title.c_str(), snippet(doc->text, 160).c_str());
+      std::printf("%2zu. [%s] %.3f  %s\n    %s\n", rank, h.id.c_str(), h.score, h.title.c_str(),
+                  snippet(h.snippet, 160).c_str());
     }
   }
   if (o.json) std::printf("%s\n", out.dump().c_str());
@@ -70,12 +87,16 @@ void run_search(const search_cli& o) {
 void add_search_command(CLI::App& root) {
   auto o = std::make_shared<search_cli>();
   auto* cmd = root.add_subcommand("search", "search a data directory");
-  cmd->add_option("--data", o->data, "data directory")->capture_default_str();
+  cmd->add_option("--data", o->engine.data, "data directory")->capture_default_str();
+  cmd->add_option("--config", o->engine.config_file, "engine TOML file (default: embedded)");
   cmd->add_option("-k", o->k, "number of results")->capture_default_str()->check(CLI::Range(1, 10000));
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->add_option("--mode", o->mode, "bm25 | dense | hybrid")->capture_default_str();
-  cmd->add_option("--model", o->model_dir, "model directory (dense / hybrid)");
-  cmd->add_option("--precision", o->precision, "int8 | fp32 (dense / hybrid)")->capture_default_str();
+  cmd->add_option("--model", o->engine.model_dir, "model directory (dense / hybrid)")
+      ->capture_default_str();
+  cmd->add_option("--precision", o->engine.precision, "int8 | fp32 (dense / hybrid)")
+      ->capture_default_str();
+  cmd->add_option("--budget-ms", o->budget_ms, "query deadline (0: the class's timeout_ms)");
   cmd->add_option("QUERY", o->query, "query text")->required();
   cmd->callback([o] { run_search(*o); });
 }

@@ -2,8 +2,8 @@
 // service. Runs until SIGTERM or SIGINT, then stops accepting, drains in-flight
 // requests, flushes the index and closes storage.
 //
-// The engine behind the server is the BM25-only http::direct_engine until the
-// actor engine is wired in (see run_serve: the one place that picks it).
+// The engine behind the server is the actor engine (actors/engine.hpp) through
+// app/actor_engine_api.hpp; without --config it runs config::embedded_default().
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -19,14 +19,12 @@
 
 #include "app/command_registry.hpp"
 #include "common/status_or.hpp"
-#include "http/direct_engine.hpp"
+#include "actors/engine.hpp"
+#include "app/actor_engine_api.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 
-#if __has_include("config/load_config.hpp")
 #include "config/load_config.hpp"
-#define WINNOW_SERVE_HAS_CONFIG 1
-#endif
 
 namespace winnow::app {
 namespace {
@@ -35,8 +33,8 @@ struct serve_args {
   std::string config;
   std::string data;    // empty: from the config, else ./winnow-data
   std::string listen;  // empty: from the config, else 127.0.0.1:8080
+  std::string model;   // empty: from the config
   unsigned io_threads = 2;
-  unsigned workers = 2;
 };
 
 // "HOST:PORT", "[::1]:PORT" → host, port.
@@ -65,7 +63,6 @@ void raise_fd_limit() {
   }
 }
 
-#ifdef WINNOW_SERVE_HAS_CONFIG
 http::role to_http_role(config::api_role r) {
   switch (r) {
     case config::api_role::read: return http::role::read;
@@ -75,9 +72,8 @@ http::role to_http_role(config::api_role r) {
   return http::role::read;
 }
 
-// Maps the validated config onto the server's and the direct engine's options.
-void apply_config(const config::engine_config& c, http::server_options* so,
-                  http::direct_engine_options* eo, std::string* listen) {
+// Maps the validated config onto the server's options.
+void apply_config(const config::engine_config& c, http::server_options* so, std::string* listen) {
   *listen = c.http.listen;
   so->max_ingest_body_bytes = c.http.max_body_bytes;
   for (const auto& k : c.http.api_keys) {
@@ -91,46 +87,30 @@ void apply_config(const config::engine_config& c, http::server_options* so,
   std::stable_sort(by_priority.begin(), by_priority.end(),
                    [](auto* a, auto* b) { return a->priority < b->priority; });
   so->classes.clear();
-  eo->classes.clear();
-  for (auto* cls : by_priority) {
-    so->classes.push_back(cls->name);
-    eo->classes.push_back(cls->name);
-    eo->max_queue[cls->name] = cls->max_queue;
-  }
+  for (auto* cls : by_priority) so->classes.push_back(cls->name);
   so->default_search_class = c.engine.default_class;
   so->default_ingest_class = c.engine.ingest_class;
-  eo->read_class = c.engine.default_class;
-  eo->write_class = c.engine.ingest_class;
-  eo->data_dir = c.engine.data_dir;
 }
-#endif
 
 int run_serve(const serve_args& a) {
   http::server_options so;
-  http::direct_engine_options eo;
-  eo.data_dir = "winnow-data";
-  std::string listen = "127.0.0.1:8080";
+  config::engine_config cfg = config::embedded_default();
   if (!a.config.empty()) {
-#ifdef WINNOW_SERVE_HAS_CONFIG
     auto c = config::load_config(a.config);
     if (!c.ok()) {
       std::fprintf(stderr, "winnow serve: %s\n", c.get_status().to_string().c_str());
       return 2;
     }
-    apply_config(*c, &so, &eo, &listen);
-#else
-    std::fprintf(stderr, "winnow serve: --config: this build has no config/ module\n");
-    return 2;
-#endif
+    cfg = std::move(c).value();
   }
-  if (!a.data.empty()) eo.data_dir = a.data;
+  std::string listen;
+  apply_config(cfg, &so, &listen);
   if (!a.listen.empty()) listen = a.listen;
   if (status s = parse_listen(listen, &so.listen_host, &so.listen_port); !s.ok()) {
     std::fprintf(stderr, "winnow serve: %s\n", s.to_string().c_str());
     return 2;
   }
   so.io_threads = a.io_threads;
-  eo.worker_threads = a.workers;
   raise_fd_limit();
 
   // Every thread started from here on inherits the blocked signals, so only
@@ -142,29 +122,33 @@ int run_serve(const serve_args& a) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   http::metrics metrics;
-  // TODO(integrator): swap in the actor engine here (an http::engine_api).
-  auto opened = http::direct_engine::open(eo, &metrics);
+  actors::engine_options eo;
+  eo.data_dir = a.data;
+  eo.model_dir = a.model;
+  auto opened = actors::engine::open(cfg, eo);
   if (!opened.ok()) {
     std::fprintf(stderr, "winnow serve: %s\n", opened.get_status().to_string().c_str());
     return 1;
   }
-  std::unique_ptr<http::direct_engine> engine = std::move(opened).value();
-  auto server = std::make_unique<http::server>(*engine, metrics, so);
+  std::unique_ptr<actors::engine> engine = std::move(opened).value();
+  auto api = std::make_unique<actor_engine_api>(*engine);
+  auto server = std::make_unique<http::server>(*api, metrics, so);
   if (status s = server->start(); !s.ok()) {
     std::fprintf(stderr, "winnow serve: %s\n", s.to_string().c_str());
     return 1;
   }
-  std::printf("winnow: serving on %s (BM25-only engine, data in %s)\n", server->url().c_str(),
-              eo.data_dir.c_str());
+  std::printf("winnow: serving on %s (actor engine, %u shard(s), %zu device(s), data in %s)\n",
+              server->url().c_str(), engine->config().engine.shards,
+              engine->config().devices.size(), engine->config().engine.data_dir.c_str());
   std::fflush(stdout);
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::fprintf(stderr, "winnow serve: %s received, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   uint32_t failed = server->stop(std::chrono::seconds(10));
-  engine->shutdown();  // fails queued calls, flushes the index
+  engine.reset();  // stops the actors (pending callbacks complete or are dropped), closes RocksDB
   server.reset();
-  engine.reset();      // closes RocksDB
+  api.reset();
   std::fprintf(stderr, "winnow serve: stopped (%u requests failed during shutdown)\n", failed);
   return 0;
 }
@@ -173,10 +157,10 @@ void add_serve_command(CLI::App& root) {
   auto args = std::make_shared<serve_args>();
   auto* cmd = root.add_subcommand("serve", "run the HTTP service: search and ingest API, /metrics, search page");
   cmd->add_option("--config", args->config, "TOML configuration file (default: the embedded default)");
-  cmd->add_option("--data", args->data, "data directory (default ./winnow-data)");
+  cmd->add_option("--data", args->data, "data directory (default: [engine] data_dir)");
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   cmd->add_option("--io-threads", args->io_threads, "HTTP io threads")->capture_default_str();
-  cmd->add_option("--workers", args->workers, "engine worker threads")->capture_default_str();
+  cmd->add_option("--model", args->model, "model directory (default: [model] dir)");
   cmd->callback([args] {
     int rc = run_serve(*args);
     if (rc != 0) throw CLI::RuntimeError(rc);

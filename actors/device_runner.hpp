@@ -1,0 +1,58 @@
+#pragma once
+// device_runner — what one device worker owns and does: a kernels backend and
+// the encoder loaded onto it, and, for a "sim:" device, the simulated card's
+// timing model [SIM_DEVICE]: the CPU encoder computes the vectors, then run()
+// waits until the simulated card would have finished the batch, so callers
+// see that card's latency (the vectors are real; only the speed is modelled).
+//
+// Plain class, no CAF. run() blocks (compute, and for sim devices sleeps);
+// the device worker actor that owns it is spawned detached. One thread at a
+// time (the backend's rule).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "common/status_or.hpp"
+#include "config/engine_config.hpp"
+#include "kernels/backend.hpp"
+#include "model/encoder.hpp"
+#include "scheduler/simulated_device.hpp"
+
+namespace winnow::actors {
+
+class device_runner {
+ public:
+  device_runner(const device_runner&) = delete;
+  device_runner& operator=(const device_runner&) = delete;
+  ~device_runner();
+
+  // Loads the model onto the device. cpu and sim:* use the CPU backend
+  // (device.threads threads, 0 = 1); cuda:N is unsupported in a build without
+  // the CUDA backend. Errors name the device and the model file.
+  static status_or<std::unique_ptr<device_runner>> open(const config::device_config& device,
+                                                        const config::model_section& model);
+
+  // Encodes the sequences (token ids with [CLS]/[SEP]); one unit vector each.
+  // A device fault is device_error; so is an injected fault (fail_next()).
+  status_or<std::vector<std::vector<float>>> run(const std::vector<model::token_ids>& batch);
+
+  // Fault injection for tests and drills: the next run() fails with
+  // device_error without computing anything.
+  void fail_next() { fail_next_ = true; }
+
+  const config::device_config& device() const { return device_; }
+  const model::encoder& encoder() const { return *encoder_; }
+
+ private:
+  device_runner() = default;
+
+  config::device_config device_;
+  std::unique_ptr<kernels::backend> backend_;  // declared before encoder_: outlives it
+  std::unique_ptr<model::encoder> encoder_;
+  std::optional<scheduler::simulated_device> sim_;
+  bool fail_next_ = false;
+};
+
+}  // namespace winnow::actors
