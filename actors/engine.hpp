@@ -35,6 +35,8 @@
 
 namespace winnow::actors {
 
+class engine_extension;  // actors/engine_extension.hpp
+
 struct engine_options {
   std::string data_dir;                         // "" = [engine] data_dir
   std::string model_dir;                        // "" = [model] dir
@@ -45,6 +47,8 @@ struct engine_options {
   bool load_model = true;
   // false: a missing data directory is not_found (search / eval never create one).
   bool create_if_missing = true;
+  // [CLUSTER] Rewires the engine's actors (a cluster node); null = one process.
+  std::shared_ptr<engine_extension> extension;
 };
 
 template <class T>
