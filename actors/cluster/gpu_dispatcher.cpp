@@ -101,8 +101,12 @@ void dispatch(self_ptr self, uint64_t id) {
   const int n = pick_node(st, j.req.class_name);
   if (n < 0) {
     j.node = -1;
-    if (std::find(st.waiting.begin(), st.waiting.end(), id) == st.waiting.end())
+    if (std::find(st.waiting.begin(), st.waiting.end(), id) == st.waiting.end()) {
       st.waiting.push_back(id);
+      // A budgeted request fails at its deadline even if no node comes back.
+      if (j.deadline_ns != 0)
+        self->delayed_send(self, std::chrono::nanoseconds(j.deadline_ns - now), retry_atom::value, id);
+    }
     return;
   }
   j.node = n;
@@ -232,8 +236,11 @@ gpu_dispatcher_actor::behavior_type gpu_dispatcher(self_ptr self, gpu_dispatcher
       },
       [=](detach_atom, const std::string& node, const std::string&) { detach(self, node); },
       [=](retry_atom, uint64_t id) {
-        auto it = self->state.jobs.find(id);
-        if (it != self->state.jobs.end() && it->second.node < 0) dispatch(self, id);
+        auto& st = self->state;
+        auto it = st.jobs.find(id);
+        if (it == st.jobs.end() || it->second.node >= 0) return;
+        st.waiting.erase(std::remove(st.waiting.begin(), st.waiting.end(), id), st.waiting.end());
+        dispatch(self, id);
       },
   };
 }
