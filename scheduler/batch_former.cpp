@@ -166,7 +166,8 @@ decision batch_former::next(time_point_ns now) {
     wake = std::min(wake, queues_[c].earliest_deadline_ns());
   }
   // Most urgent first; equal urgency goes to the class whose oldest request came first.
-  std::vector<uint32_t> prio(queues_.size());
+  std::vector<uint32_t>& prio = priority_scratch_;
+  prio.resize(queues_.size());
   for (class_id c : order_) prio[c] = effective_priority(c, now);
   std::sort(order_.begin(), order_.end(), [&](class_id a, class_id b) {
     if (prio[a] != prio[b]) return prio[a] < prio[b];

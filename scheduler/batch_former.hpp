@@ -156,7 +156,8 @@ class batch_former {
   std::vector<rejected_request> rejected_;
   uint64_t next_seq_ = 1;
   uint64_t next_batch_id_ = 1;
-  std::vector<class_id> order_;  // scratch for next(), kept to avoid allocations
+  std::vector<class_id> order_;             // scratch for next(), kept to avoid allocations
+  std::vector<uint32_t> priority_scratch_;  // effective priority per class, for next()
 };
 
 }  // namespace winnow::scheduler

@@ -87,7 +87,19 @@ std::vector<request> policy_queue::pop(const plan& p) {
                            std::make_move_iterator(q.begin() + p.count));
   q.erase(q.begin(), q.begin() + p.count);
   size_ -= p.count;
-  for (const auto& r : out) queued_tokens_ -= r.tokens;
+  bool held_earliest = false;
+  for (const auto& r : out) {
+    queued_tokens_ -= r.tokens;
+    held_earliest |= r.deadline_ns == earliest_deadline_ns_;
+  }
+  // Keep the earliest deadline exact, so the driver's timer does not fire for
+  // requests that already left.
+  if (held_earliest) {
+    earliest_deadline_ns_ = no_deadline;
+    for (const auto& bucket : buckets_) {
+      for (const auto& r : bucket) earliest_deadline_ns_ = std::min(earliest_deadline_ns_, r.deadline_ns);
+    }
+  }
   return out;
 }
 

@@ -56,8 +56,7 @@ class policy_queue {
   // order per bucket). Cheap when nothing can have expired.
   void take_expired(time_point_ns now_ns, std::vector<request>& expired);
 
-  // The earliest deadline of a queued request (a lower bound: may be stale
-  // after removals), or no_deadline.
+  // The earliest deadline of a queued request, or no_deadline.
   time_point_ns earliest_deadline_ns() const { return earliest_deadline_ns_; }
 
   // What bucket `b` would send now. count == 0 when the bucket is empty.

@@ -76,6 +76,19 @@ rocksdb::ColumnFamilyOptions docs_cf_options(const db_options& o) {
   return cf;
 }
 
+rocksdb::ColumnFamilyOptions cold_cf_options(const db_options& o) {
+  // The cold tier: heavy compression, no block cache, optionally another path.
+  rocksdb::ColumnFamilyOptions cf;
+  cf.compression = rocksdb::kZSTD;
+  cf.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions t;
+  t.no_block_cache = true;
+  t.block_size = 64 * 1024;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  if (!o.cold_dir.empty()) cf.cf_paths.emplace_back(o.cold_dir, UINT64_MAX);
+  return cf;
+}
+
 rocksdb::ColumnFamilyOptions segments_cf_options() {
   // Segment bytes are already compressed by the postings codec; large values
   // go to blob files so that compaction does not rewrite them.
@@ -122,13 +135,15 @@ status_or<std::unique_ptr<db>> db::open(const std::string& dir, const db_options
   rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &existing);
   if (!ls.ok()) existing.clear();  // a new directory
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  const std::vector<std::string> ours = {"docs", "vectors", "segments", "meta", "doc_state"};
+  const std::vector<std::string> ours = {"docs", "vectors", "segments", "meta", "doc_state",
+                                         "docs_cold"};
   descs.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (const auto& n : ours) {
     rocksdb::ColumnFamilyOptions cf;
     if (n == "docs") cf = docs_cf_options(options);
     if (n == "segments") cf = segments_cf_options();
     if (n == "vectors") cf = vectors_cf_options();
+    if (n == "docs_cold") cf = cold_cf_options(options);
     descs.emplace_back(n, cf);
   }
   for (const auto& n : existing) {
@@ -149,6 +164,7 @@ status_or<std::unique_ptr<db>> db::open(const std::string& dir, const db_options
   i->segments = i->handles[3];
   i->meta = i->handles[4];
   i->state = i->handles[5];
+  i->cold = i->handles[6];
 
   std::string v;
   s = i->rdb->Get(rocksdb::ReadOptions(), i->meta, to_slice(format_version_key), &v);

@@ -72,6 +72,18 @@ class db {
   // Number of stored documents (exact; scans the keys).
   status_or<uint64_t> count_documents() const;
 
+  // ---- hot/cold tiers (architecture.md §4) ------------------------------
+  // New and updated documents go to the hot tier (LZ4, block cache). Moving
+  // documents to the cold tier (ZSTD, no cache, db_options::cold_dir) saves
+  // space and cache; reads find a document in either tier, so results do not
+  // depend on the tier. Each move is one atomic, synced batch; ids absent
+  // from the source tier are skipped. Returns the number moved.
+  status_or<uint64_t> move_to_cold(const std::vector<std::string>& ids);
+  status_or<uint64_t> move_to_hot(const std::vector<std::string>& ids);
+  enum class tier { hot, cold };
+  // not_found when the document is in neither tier.
+  status_or<tier> get_document_tier(std::string_view id) const;
+
   // ---- document state [DOC_STATE] --------------------------------------
   // Calls `fn(id)` for each document currently in state `s`, in ascending id
   // order, until it returns false.

@@ -3,6 +3,7 @@
 // Only storage/*.cpp include this header.
 
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -29,7 +30,12 @@ struct db::impl {
   std::string dir;
   uint32_t format_version = 0;
   std::unique_ptr<rocksdb::DB> rdb;
-  rocksdb::ColumnFamilyHandle* docs = nullptr;
+  rocksdb::ColumnFamilyHandle* docs = nullptr;  // hot tier
+  rocksdb::ColumnFamilyHandle* cold = nullptr;  // cold tier (docs_cold)
+  // Tier moves read a record and rewrite it elsewhere; a concurrent put of the
+  // same id in between would be lost. Writers of documents hold this shared,
+  // tier moves hold it exclusively.
+  std::shared_mutex tier_mu;
   rocksdb::ColumnFamilyHandle* vectors = nullptr;
   rocksdb::ColumnFamilyHandle* segments = nullptr;
   rocksdb::ColumnFamilyHandle* meta = nullptr;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace winnow::storage {
 
@@ -12,6 +13,8 @@ struct db_options {
   bool create_if_missing = true;
   // Block cache for the docs column family (the hot tier), in bytes.
   uint64_t block_cache_bytes = 64ull << 20;
+  // Where the cold tier's files go (another disk, say); empty = the data directory.
+  std::string cold_dir;
   // The format version this process expects. Only tests and migration tools
   // set it to anything but current_format_version.
   uint32_t format_version = current_format_version;

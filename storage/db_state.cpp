@@ -42,17 +42,21 @@ status db::for_each_document_in_state(doc_state s,
   const std::string ctx = std::string("listing ") + to_string(s) + " documents of '" + impl_->dir + "'";
   switch (s) {
     case doc_state::accepted: {
-      sorted_ids docs(rdb, impl_->docs, "");
+      // Documents of both tiers, merged by id.
+      sorted_ids hot(rdb, impl_->docs, "");
+      sorted_ids cold(rdb, impl_->cold, "");
       sorted_ids idx(rdb, impl_->state, indexed_marker);
       sorted_ids enc(rdb, impl_->state, encoded_marker);
-      for (; docs.valid(); docs.next()) {
-        std::string_view id = docs.id();
-        if (idx.contains(id) || enc.contains(id)) continue;
-        if (!fn(id)) return {};
+      while (hot.valid() || cold.valid()) {
+        sorted_ids& cur = !cold.valid() ? hot : !hot.valid() ? cold : (hot.id() <= cold.id() ? hot : cold);
+        std::string_view id = cur.id();
+        if (!idx.contains(id) && !enc.contains(id) && !fn(id)) return {};
+        cur.next();
       }
       WINNOW_RETURN_IF_ERROR(from_rocksdb(idx.status(), ctx));
       WINNOW_RETURN_IF_ERROR(from_rocksdb(enc.status(), ctx));
-      return from_rocksdb(docs.status(), ctx);
+      WINNOW_RETURN_IF_ERROR(from_rocksdb(cold.status(), ctx));
+      return from_rocksdb(hot.status(), ctx);
     }
     case doc_state::indexed:
     case doc_state::encoded:
@@ -94,6 +98,7 @@ status_or<doc_state> db::get_document_state(std::string_view id) const {
   WINNOW_RETURN_IF_ERROR(has(impl_->state, marker_key(deleted_marker, id), &deleted));
   if (deleted) return doc_state::deleted;
   WINNOW_RETURN_IF_ERROR(has(impl_->docs, std::string(id), &exists));
+  if (!exists) WINNOW_RETURN_IF_ERROR(has(impl_->cold, std::string(id), &exists));
   if (!exists) return status::not_found("document '" + std::string(id) + "' not found");
   WINNOW_RETURN_IF_ERROR(has(impl_->state, marker_key(indexed_marker, id), &idx));
   WINNOW_RETURN_IF_ERROR(has(impl_->state, marker_key(encoded_marker, id), &enc));

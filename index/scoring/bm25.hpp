@@ -13,9 +13,12 @@
 namespace winnow::index {
 
 struct bm25_params {
-  // Defaults tuned on SciFact's training queries only (see README, "BM25").
-  float k1 = 0.9f;
-  float b = 0.4f;
+  // Defaults chosen on SciFact's 809 training queries only (never the test
+  // qrels): nDCG@10 is flat (0.691–0.700) over k1 0.6–2.0, b 0.4–0.9 with
+  // this analyzer; k1 = 1.2, b = 0.75 sits in the middle of that plateau
+  // (train nDCG@10 0.698, recall@100 0.932) and are the textbook values.
+  float k1 = 1.2f;
+  float b = 0.75f;
 };
 
 // Corpus statistics BM25 needs. Deleted but not yet merged-away documents

@@ -94,7 +94,7 @@ void max_score_search(const segment_reader& reader, const std::vector<query_term
         while (essential < n && prefix[essential] < theta) ++essential;
       }
     }
-    std::fill(contrib.begin(), contrib.end(), 0.f);
+    std::fill(contrib.begin(), contrib.end(), 0.f);  // a few floats: cheaper than tracking
   }
 }
 

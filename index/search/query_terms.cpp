@@ -1,15 +1,16 @@
 #include "index/search/query_terms.hpp"
 
+#include <unordered_map>
+
 namespace winnow::index {
 
 std::vector<query_term> collapse_query_terms(const std::vector<std::string>& analyzed) {
   std::vector<query_term> out;
+  std::unordered_map<std::string_view, size_t> pos;  // views of `analyzed`
   for (const auto& t : analyzed) {
-    bool found = false;
-    for (auto& q : out) {
-      if (q.term == t) { ++q.qtf; found = true; break; }
-    }
-    if (!found) out.push_back({t, 1, 0});
+    auto [it, inserted] = pos.try_emplace(t, out.size());
+    if (inserted) out.push_back({t, 1, 0});
+    else ++out[it->second].qtf;
   }
   return out;
 }

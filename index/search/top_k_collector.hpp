@@ -20,6 +20,11 @@ inline bool better(const scored_doc& a, const scored_doc& b) {
   return a.score > b.score || (a.score == b.score && a.id < b.id);
 }
 
+// As a type, so that the heap algorithms inline it.
+struct better_order {
+  bool operator()(const scored_doc& a, const scored_doc& b) const { return better(a, b); }
+};
+
 class top_k_collector {
  public:
   explicit top_k_collector(size_t k) : k_(k) { heap_.reserve(k); }
@@ -37,19 +42,28 @@ class top_k_collector {
     const scored_doc d{score, id};
     if (heap_.size() < k_) {
       heap_.push_back(d);
-      std::push_heap(heap_.begin(), heap_.end(), better);  // front = worst
+      std::push_heap(heap_.begin(), heap_.end(), better_order{});  // front = worst
       return heap_.size() == k_;
     }
-    if (!better(d, heap_.front())) return false;
-    std::pop_heap(heap_.begin(), heap_.end(), better);
-    heap_.back() = d;
-    std::push_heap(heap_.begin(), heap_.end(), better);
+    if (score < heap_.front().score || !better(d, heap_.front())) return false;
+    // Replace the worst and sift it down (one pass instead of pop + push).
+    const size_t n = heap_.size();
+    size_t i = 0;
+    for (;;) {
+      size_t c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && better(heap_[c], heap_[c + 1])) ++c;  // the worse child
+      if (!better(d, heap_[c])) break;                        // d is worse than it: stop
+      heap_[i] = heap_[c];
+      i = c;
+    }
+    heap_[i] = d;
     return true;
   }
 
   // The collected documents, best first. The collector is spent afterwards.
   std::vector<scored_doc> harvest() {
-    std::sort(heap_.begin(), heap_.end(), better);
+    std::sort(heap_.begin(), heap_.end(), better_order{});
     return std::move(heap_);
   }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/cpu/cpu_ops.hpp"
+#include "kernels/cpu/simd_math.hpp"
 
 #if defined(WINNOW_HAVE_DNNL)
 #include <oneapi/dnnl/dnnl.h>
@@ -38,6 +39,43 @@ int64_t clamp_length(const attention_op& o, int64_t b) {
   return std::clamp<int64_t>(len, 0, o.seq_len);
 }
 
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) void softmax_row_avx2(float* row, int64_t n) {
+  float mx = row[0];
+  for (int64_t j = 1; j < n; ++j) mx = std::max(mx, row[j]);
+  const __m256 vmx = _mm256_set1_ps(mx);
+  __m256 vsum = _mm256_setzero_ps();
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const __m256 e = exp_nonpositive_avx2(_mm256_sub_ps(_mm256_loadu_ps(row + j), vmx));
+    _mm256_storeu_ps(row + j, e);
+    vsum = _mm256_add_ps(vsum, e);
+  }
+  float lanes[8];
+  _mm256_storeu_ps(lanes, vsum);
+  float sum = 0.f;
+  for (float l : lanes) sum += l;
+  for (; j < n; ++j) { row[j] = std::exp(row[j] - mx); sum += row[j]; }
+  const float inv = 1.f / sum;
+  for (int64_t k = 0; k < n; ++k) row[k] *= inv;
+}
+#endif
+
+void softmax_row(float* row, int64_t n) {
+#if defined(__x86_64__)
+  if (has_avx2_fma()) {
+    softmax_row_avx2(row, n);
+    return;
+  }
+#endif
+  float mx = row[0];
+  for (int64_t j = 1; j < n; ++j) mx = std::max(mx, row[j]);
+  float sum = 0.f;
+  for (int64_t j = 0; j < n; ++j) { row[j] = std::exp(row[j] - mx); sum += row[j]; }
+  const float inv = 1.f / sum;
+  for (int64_t j = 0; j < n; ++j) row[j] *= inv;
+}
+
 // One (sequence, head): scores[i, j] = q_i . k_j * scale over j < len, softmax,
 // then ctx_i = sum_j p_ij v_j. `scores` holds len * len floats.
 void attend_one(const attention_op& o, const view& v, int64_t b, int64_t h, int64_t len,
@@ -62,15 +100,7 @@ void attend_one(const attention_op& o, const view& v, int64_t b, int64_t h, int6
       }
     }
   }
-  for (int64_t i = 0; i < len; ++i) {
-    float* row = scores + i * len;
-    float mx = row[0];
-    for (int64_t j = 1; j < len; ++j) mx = std::max(mx, row[j]);
-    float sum = 0.f;
-    for (int64_t j = 0; j < len; ++j) { row[j] = std::exp(row[j] - mx); sum += row[j]; }
-    const float inv = 1.f / sum;
-    for (int64_t j = 0; j < len; ++j) row[j] *= inv;
-  }
+  for (int64_t i = 0; i < len; ++i) softmax_row(scores + i * len, len);
 #if defined(WINNOW_HAVE_DNNL)
   if (dnnl_sgemm('N', 'N', len, d, len, 1.f, scores, len, val, v.qkv_stride, 0.f, out,
                  v.out_stride) == dnnl_success) {

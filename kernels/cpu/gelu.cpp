@@ -7,6 +7,7 @@
 #endif
 
 #include "kernels/cpu/cpu_ops.hpp"
+#include "kernels/cpu/simd_math.hpp"
 
 namespace winnow::kernels::cpu {
 namespace {
@@ -14,27 +15,6 @@ namespace {
 constexpr float inv_sqrt2 = 0.70710678118654752f;
 
 #if defined(__x86_64__)
-// exp for x <= 0 (all the erf approximation needs): Cody-Waite reduction to
-// r in [-ln2/2, ln2/2] and a degree-6 polynomial; relative error ~1e-7.
-__attribute__((target("avx2,fma"))) inline __m256 exp_neg_avx2(__m256 x) {
-  x = _mm256_max_ps(x, _mm256_set1_ps(-87.f));
-  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-  const __m256 r2 = _mm256_mul_ps(r, r);
-  p = _mm256_fmadd_ps(p, r2, _mm256_add_ps(r, _mm256_set1_ps(1.f)));
-  const __m256i e = _mm256_slli_epi32(
-      _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-  return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-}
-
 // erf via Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7), with the sign
 // restored from x.
 __attribute__((target("avx2,fma"))) inline __m256 erf_avx2(__m256 x) {
@@ -49,7 +29,7 @@ __attribute__((target("avx2,fma"))) inline __m256 erf_avx2(__m256 x) {
   p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(-0.284496736f));
   p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(0.254829592f));
   p = _mm256_mul_ps(p, t);
-  const __m256 e = exp_neg_avx2(_mm256_sub_ps(_mm256_setzero_ps(), _mm256_mul_ps(ax, ax)));
+  const __m256 e = exp_nonpositive_avx2(_mm256_sub_ps(_mm256_setzero_ps(), _mm256_mul_ps(ax, ax)));
   const __m256 y = _mm256_fnmadd_ps(p, e, _mm256_set1_ps(1.f));
   return _mm256_or_ps(y, sign);
 }
