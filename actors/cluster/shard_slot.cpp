@@ -15,8 +15,10 @@ struct slot_state {
   coarse_ranker_actor ranker;  // null while detached
   coarse_ranker_actor store;
   uint64_t next_id = 0;
-  // Requests in flight: failed at once on detach.
+  // Requests in flight: failed at once on detach (adds are parked instead).
   std::map<uint64_t, std::function<void(const caf::error&)>> in_flight;
+  // Adds that were in flight when the owner was lost, replayed on attach.
+  std::vector<std::pair<std::vector<storage::document>, caf::typed_response_promise<uint64_t>>> parked;
   static const char* name;
 };
 const char* slot_state::name = "shard_slot";
@@ -46,6 +48,35 @@ caf::result<R> forward(self_ptr self, const coarse_ranker_actor& target,
   return rp;
 }
 
+// Documents accepted by the frontend whose add was in flight when the owner
+// was lost: they wait here (the ingest's request stays open, so its
+// pending_index counts them) and are sent again when the owner is back. A
+// repeated add is harmless: search_index::add replaces a document by id.
+void send_add(self_ptr self, std::vector<storage::document> docs,
+              caf::typed_response_promise<uint64_t> rp) {
+  auto& st = self->state;
+  if (!st.store) {
+    st.parked.emplace_back(std::move(docs), std::move(rp));
+    return;
+  }
+  const uint64_t id = ++st.next_id;
+  auto park = [self, docs, rp](const caf::error&) mutable {
+    self->state.parked.emplace_back(std::move(docs), std::move(rp));
+  };
+  st.in_flight.emplace(id, park);
+  self->request(st.store, st.options.write_timeout, add_atom::value, docs)
+      .then(
+          [self, id, rp](uint64_t n) mutable {
+            if (self->state.in_flight.erase(id) == 1) rp.deliver(n);
+          },
+          [self, id, rp, park](caf::error& e) mutable {
+            if (self->state.in_flight.erase(id) != 1) return;
+            const status s = to_status(e);
+            if (s.code() == status_code::unavailable || s.code() == status_code::deadline_exceeded) park(e);
+            else rp.deliver(e);  // the shard refused the documents (e.g. invalid text)
+          });
+}
+
 void detach(self_ptr self, std::string reason) {
   auto& st = self->state;
   st.ranker = nullptr;
@@ -69,9 +100,10 @@ shard_slot_actor::behavior_type shard_slot(self_ptr self, shard_slot_options opt
         return forward<std::vector<index::hit>>(self, self->state.ranker,
                                                 self->state.options.search_timeout, a, q, k, g);
       },
-      [=](add_atom a, std::vector<storage::document>& docs) {
-        return forward<uint64_t>(self, self->state.store, self->state.options.write_timeout, a,
-                                 std::move(docs));
+      [=](add_atom, std::vector<storage::document>& docs) -> caf::result<uint64_t> {
+        auto rp = self->make_response_promise<uint64_t>();
+        send_add(self, std::move(docs), rp);
+        return rp;
       },
       [=](remove_atom a, std::vector<std::string>& ids) {
         return forward<uint64_t>(self, self->state.store, self->state.options.write_timeout, a,
@@ -90,6 +122,9 @@ shard_slot_actor::behavior_type shard_slot(self_ptr self, shard_slot_options opt
         st.ranker = caf::actor_cast<coarse_ranker_actor>(ranker);
         st.store = caf::actor_cast<coarse_ranker_actor>(store);
         st.options.view->set_up(st.options.shard, true);
+        auto parked = std::move(st.parked);
+        st.parked.clear();
+        for (auto& [docs, rp] : parked) send_add(self, std::move(docs), std::move(rp));
       },
       [=](detach_atom, const std::string& reason) { detach(self, reason); },
   };

@@ -7,7 +7,10 @@
 // `unavailable` naming the shard and the node (the router then answers
 // partial = true with this shard missing); when the node watcher sees the
 // owner go down, requests in flight fail at once instead of waiting for
-// their timeout.
+// their timeout — except adds: documents already accepted (durable at the
+// frontend) whose add was in flight are parked and sent again when the owner
+// is back, so a shard node lost mid-ingest loses no accepted document (the
+// ingest gate refuses new ones for it meanwhile).
 
 #include <chrono>
 #include <cstdint>
