@@ -55,13 +55,17 @@ class cluster_runner {
 
   // Starts `winnow serve --config C --node NAME` and waits for its ready line;
   // for a frontend, http_port() is then known. False (with the log) on failure.
+  // `prefix` runs the node through another command (e.g. `ip netns exec NS`).
   ::testing::AssertionResult start(const std::string& name, bool frontend = false,
-                                   std::chrono::milliseconds timeout = 60s) {
+                                   std::chrono::milliseconds timeout = 60s,
+                                   std::vector<std::string> prefix = {}) {
     auto& p = procs_[name];
     if (p) p->kill_now();
     p = std::make_unique<node_process>();
     const std::string log = dir_ + "/" + name + ".log";
-    if (!p->start({winnow_binary(), "serve", "--config", config_, "--node", name, "--io-threads", "1"}, log))
+    std::vector<std::string> args = std::move(prefix);
+    args.insert(args.end(), {winnow_binary(), "serve", "--config", config_, "--node", name, "--io-threads", "1"});
+    if (!p->start(args, log))
       return ::testing::AssertionFailure() << "cannot spawn " << winnow_binary();
     const size_t skip = 0;
     auto line = p->wait_for(frontend ? "serving on http://" : "ready (data in", timeout, skip);

@@ -47,6 +47,7 @@ struct node_spec {
   std::string roles;      // TOML array body: "\"shard\", \"gpu\""
   std::string shard_ids;  // TOML array body, "" for none
   uint16_t port = 0;
+  std::string host = "127.0.0.1";
 };
 
 struct tls_files {
@@ -84,7 +85,7 @@ inline std::string toml_of(const cluster_setup& c, bool with_cluster = true) {
          c.tls->passphrase + "\"\ncafile = \"" + c.tls->cafile + "\"\n";
   }
   for (const auto& n : c.nodes) {
-    t += "[[cluster.nodes]]\nname = \"" + n.name + "\"\nhost = \"127.0.0.1\"\nport = " +
+    t += "[[cluster.nodes]]\nname = \"" + n.name + "\"\nhost = \"" + n.host + "\"\nport = " +
          std::to_string(n.port) + "\nroles = [" + n.roles + "]\n";
     if (!n.shard_ids.empty()) t += "shard_ids = [" + n.shard_ids + "]\n";
   }

@@ -5,6 +5,7 @@
 // killed in teardown (cluster_runner / node_process destructors).
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -267,6 +268,93 @@ TEST(cluster_process, tls_links_refuse_a_foreign_certificate_and_bad_files_stop_
   // The cluster itself is unaffected.
   r = search(cl.http_port(), queries()[0], "bm25");
   EXPECT_FALSE(r.value("partial", true)) << r.dump();
+}
+
+// A network namespace holding one end of a veth pair; removed with the object.
+class netns_link {
+ public:
+  netns_link() {
+    const std::string id = std::to_string(::getpid() % 100000);
+    ns_ = "wn" + id;
+    host_if_ = "wnh" + id;
+    peer_if_ = "wnp" + id;
+    const std::string net = "10.77." + std::to_string(::getpid() % 250) + ".";
+    host_ip_ = net + "1";
+    peer_ip_ = net + "2";
+    ok_ = sh("ip netns add " + ns_) && sh("ip link add " + host_if_ + " type veth peer name " + peer_if_) &&
+          sh("ip link set " + peer_if_ + " netns " + ns_) && sh("ip addr add " + host_ip_ + "/30 dev " + host_if_) &&
+          sh("ip link set " + host_if_ + " up") && in_ns("ip addr add " + peer_ip_ + "/30 dev " + peer_if_) &&
+          in_ns("ip link set " + peer_if_ + " up") && in_ns("ip link set lo up");
+  }
+  ~netns_link() {
+    sh("ip link del " + host_if_);
+    sh("ip netns del " + ns_);
+  }
+  bool ok() const { return ok_; }
+  const std::string& ns() const { return ns_; }
+  const std::string& peer_ip() const { return peer_ip_; }
+  // Cuts / restores the link on the namespace's side (the host side keeps its
+  // address and route, so the frontend's packets are dropped silently, as on a
+  // cut cable).
+  bool cut() { return in_ns("ip link set " + peer_if_ + " down"); }
+  bool heal() { return in_ns("ip link set " + peer_if_ + " up"); }
+
+ private:
+  static bool sh(const std::string& cmd) { return std::system((cmd + " > /dev/null 2>&1").c_str()) == 0; }
+  bool in_ns(const std::string& cmd) { return sh("ip netns exec " + ns_ + " " + cmd); }
+  std::string ns_, host_if_, peer_if_, host_ip_, peer_ip_;
+  bool ok_ = false;
+};
+
+TEST(cluster_process, network_partition_of_a_shard_node_is_partial_then_heals) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for network namespaces";
+  if (std::system("command -v ip > /dev/null 2>&1") != 0) GTEST_SKIP() << "no iproute2 (ip)";
+  temp_dir tmp;
+  const std::string d = tmp.str();
+  if (!make_cert(d, "node", "")) GTEST_SKIP() << "no openssl CLI";
+  netns_link link;
+  if (!link.ok()) GTEST_SKIP() << "cannot create a network namespace with a veth pair here";
+  // Across the veth the nodes are not on loopback, so the links use TLS
+  // (without it a node listens on 127.0.0.1 only).
+  cluster_setup c;
+  c.data_dir = d + "/data";
+  c.shards = 2;
+  c.nodes = {{"front", "\"frontend\"", "", free_port()},
+             {"shard-a", "\"shard\"", "0", free_port(), link.peer_ip()},
+             {"shard-b", "\"shard\"", "1", free_port()}};
+  c.tls = tls_files{d + "/node.pem", d + "/node.key", "", d + "/node.pem"};
+  cluster_runner cl(d, write_file(d + "/cluster.toml", toml_of(c)));
+  ASSERT_TRUE(cl.start("shard-a", false, 60s, {"ip", "netns", "exec", link.ns()}));
+  ASSERT_TRUE(cl.start("shard-b"));
+  ASSERT_TRUE(cl.start("front", true));
+  const uint16_t port = cl.http_port();
+  auto docs = make_corpus(12, 3);
+  json ack = post_docs(port, docs);
+  ASSERT_EQ(ack.value("accepted", 0), 12u) << ack.dump();
+  json r;
+  auto full = [&] {
+    r = search(port, queries()[0], "bm25");
+    return r.contains("partial") && !r["partial"].get<bool>() && !r["results"].empty();
+  };
+  ASSERT_TRUE(eventually(10s, full)) << r.dump() << cl.node("front").log_text();
+
+  ASSERT_TRUE(link.cut());
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(eventually(10s, [&] {
+    r = search(port, queries()[0], "bm25");
+    return r.value("partial", false);
+  })) << r.dump();
+  std::printf("[ cluster  ] partitioned shard node noticed after %lld ms\n",
+              static_cast<long long>(ms_since(t0)));
+  EXPECT_EQ(missing_of(r), (std::vector<uint32_t>{0}));
+  // Ingest for the cut-off shard is refused; the other shard's is accepted.
+  ack = post_docs(port, {{id_on({0}, 2, 0), "t", "storm"}, {id_on({1}, 2, 0), "t", "storm"}});
+  ASSERT_EQ(ack["documents"].size(), 2u) << ack.dump();
+  EXPECT_EQ(ack["documents"][0]["state"], "rejected") << ack.dump();
+  EXPECT_EQ(ack["documents"][1]["state"], "accepted") << ack.dump();
+
+  ASSERT_TRUE(link.heal());
+  ASSERT_TRUE(eventually(20s, full)) << r.dump() << cl.node("front").log_text();
 }
 
 }  // namespace

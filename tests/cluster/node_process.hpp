@@ -36,7 +36,8 @@ class node_process {
   node_process& operator=(const node_process&) = delete;
   ~node_process() { kill_now(); }
 
-  // Starts `args` (args[0] = the binary) with output appended to `log`.
+  // Starts `args` (args[0] = the binary, looked up in PATH when it has no '/')
+  // with output appended to `log`.
   bool start(const std::vector<std::string>& args, const std::string& log) {
     log_ = log;
     posix_spawn_file_actions_t fa;
@@ -47,7 +48,7 @@ class node_process {
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     pid_t pid = 0;
-    int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+    int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) return false;
     pid_ = pid;
