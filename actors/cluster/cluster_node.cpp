@@ -123,6 +123,7 @@ class cluster_extension final : public engine_extension {
     if (frontend && cluster_has_gpu) {
       gpu_dispatcher_options go;
       for (const auto& c : cfg_.classes) go.class_tier[c.name] = c.preferred_tier;
+      go.log = [this](const std::string& line) { log(line); };
       dispatcher_ = spawn_gpu_dispatcher(sys, go);
       if (local_batcher)
         caf::anon_send(*dispatcher_, attach_atom::value, self_.name, info.batcher, tiers);

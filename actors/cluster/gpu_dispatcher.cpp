@@ -137,6 +137,12 @@ void detach(self_ptr self, const std::string& node) {
     std::vector<uint64_t> lost;
     for (auto& [id, j] : st.jobs)
       if (j.node == static_cast<int>(i)) lost.push_back(id);
+    uint64_t texts = 0;
+    for (uint64_t id : lost) texts += st.jobs[id].req.texts.size();
+    if (!lost.empty() && st.options.log) {
+      st.options.log("re-queued " + std::to_string(lost.size()) + " encode request(s) (" +
+                     std::to_string(texts) + " texts) of lost gpu node \"" + node + "\"");
+    }
     for (uint64_t id : lost) {
       st.jobs[id].node = -1;
       ++st.jobs[id].attempt;  // the lost node's reply, should it come, is ignored

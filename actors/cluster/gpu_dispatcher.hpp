@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -43,6 +44,8 @@ struct gpu_dispatcher_options {
   // Pause before a lost attempt is sent again (the watcher may not have
   // noticed the node's loss yet; this avoids a tight retry loop).
   std::chrono::milliseconds retry_delay{200};
+  // Told how many requests a lost node's loss re-queued (may be empty).
+  std::function<void(const std::string&)> log;
 };
 
 gpu_dispatcher_actor spawn_gpu_dispatcher(caf::actor_system& sys, gpu_dispatcher_options options);
