@@ -129,6 +129,9 @@ int run(const options& o) {
 
   cluster_setup c;
   c.shards = 2;
+  // [cluster] requires a gpu node; the frontend (and the single node) hold
+  // the CPU device, so both setups encode the documents in the background.
+  c.model_dir = std::string(WINNOW_SOURCE_DIR) + "/models/all-MiniLM-L6-v2";
   c.heartbeat_ms = 1000;
   c.timeout_ms = 5000;
   figures single, cluster;
@@ -136,14 +139,14 @@ int run(const options& o) {
     c.data_dir = dir + "/single";
     const std::string cfg = write_file(dir + "/single.toml", toml_of(c, false));
     node_process p;
-    uint16_t port = start_frontend(p, {bin, "serve", "--config", cfg}, dir + "/single.log");
+    uint16_t port = start_frontend(p, {bin, "serve", "--config", cfg, "--listen", "127.0.0.1:0"}, dir + "/single.log");
     if (port == 0) return std::fprintf(stderr, "single node did not start:\n%s\n", p.log_text().c_str()), 1;
     single = measure(port, corpus, qs, o.clients);
     print("single", o, single);
   }
   {
     c.data_dir = dir + "/cluster";
-    c.nodes = {{"front", "\"frontend\"", "", free_port()},
+    c.nodes = {{"front", "\"frontend\", \"gpu\"", "", free_port()},
                {"shard-a", "\"shard\"", "0", free_port()},
                {"shard-b", "\"shard\"", "1", free_port()}};
     const std::string cfg = write_file(dir + "/cluster.toml", toml_of(c));
@@ -153,7 +156,7 @@ int run(const options& o) {
           !p->wait_for("ready (data in", std::chrono::seconds(60)))
         return std::fprintf(stderr, "%s did not start:\n%s\n", name, p->log_text().c_str()), 1;
     }
-    uint16_t port = start_frontend(f, {bin, "serve", "--config", cfg, "--node", "front"}, dir + "/front.log");
+    uint16_t port = start_frontend(f, {bin, "serve", "--config", cfg, "--node", "front", "--listen", "127.0.0.1:0"}, dir + "/front.log");
     if (port == 0) return std::fprintf(stderr, "frontend did not start:\n%s\n", f.log_text().c_str()), 1;
     cluster = measure(port, corpus, qs, o.clients);
     print("cluster-3-nodes", o, cluster);

@@ -64,7 +64,8 @@ class cluster_runner {
     p = std::make_unique<node_process>();
     const std::string log = dir_ + "/" + name + ".log";
     std::vector<std::string> args = std::move(prefix);
-    args.insert(args.end(), {winnow_binary(), "serve", "--config", config_, "--node", name, "--io-threads", "1"});
+    args.insert(args.end(), {winnow_binary(), "serve", "--config", config_, "--node", name, "--io-threads", "1",
+                              "--listen", "127.0.0.1:0"});
     if (!p->start(args, log))
       return ::testing::AssertionFailure() << "cannot spawn " << winnow_binary();
     const size_t skip = 0;

@@ -76,7 +76,6 @@ inline std::string toml_of(const cluster_setup& c, bool with_cluster = true) {
   t += "[[classes]]\nname = \"bulk\"\npriority = 10\nmax_queue_delay_us = 5000\n"
        "max_batch_tokens = 2048\nmax_queue = 4096\ntimeout_ms = 0\npreferred_tier = \"high\"\n";
   t += "[[devices]]\nname = \"cpu\"\nbackend = \"cpu\"\ntier = \"high\"\nthreads = 1\n";
-  t += "[http]\nlisten = \"127.0.0.1:0\"\n";
   if (!with_cluster) return t;
   t += "[cluster]\nheartbeat_interval_ms = " + std::to_string(c.heartbeat_ms) +
        "\nconnection_timeout_ms = " + std::to_string(c.timeout_ms) + "\n";

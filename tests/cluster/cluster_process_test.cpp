@@ -61,11 +61,14 @@ std::string id_on(const std::vector<uint32_t>& shards, uint32_t n, int from) {
 
 TEST(cluster_process, shard_loss_is_partial_refused_for_ingest_and_healed_by_restart) {
   temp_dir tmp;
+  const std::string model = winnow::testing::model_dir();
+  if (model.empty()) GTEST_SKIP() << "model files absent (scripts/setup fetches them)";
   cluster_setup c;
+  c.model_dir = model;  // [cluster] needs a gpu node: the frontend has the CPU device
   c.data_dir = tmp.str() + "/data";
   c.shards = 4;
   c.mode = "bm25";
-  c.nodes = {{"front", "\"frontend\"", "", free_port()},
+  c.nodes = {{"front", "\"frontend\", \"gpu\"", "", free_port()},
              {"shard-a", "\"shard\"", "0, 1", free_port()},
              {"shard-b", "\"shard\"", "2, 3", free_port()}};
   const std::string cfg = write_file(tmp.str() + "/cluster.toml", toml_of(c));
@@ -221,10 +224,13 @@ TEST(cluster_process, tls_links_refuse_a_foreign_certificate_and_bad_files_stop_
   temp_dir tmp;
   const std::string d = tmp.str();
   if (!make_cert(d, "node", "s3cret") || !make_cert(d, "rogue", "")) GTEST_SKIP() << "no openssl CLI";
+  const std::string model = winnow::testing::model_dir();
+  if (model.empty()) GTEST_SKIP() << "model files absent (scripts/setup fetches them)";
   cluster_setup c;
+  c.model_dir = model;
   c.data_dir = d + "/data";
   c.shards = 2;
-  c.nodes = {{"front", "\"frontend\"", "", free_port()}, {"shard-a", "\"shard\"", "0, 1", free_port()}};
+  c.nodes = {{"front", "\"frontend\", \"gpu\"", "", free_port()}, {"shard-a", "\"shard\"", "0, 1", free_port()}};
   c.tls = tls_files{d + "/node.pem", d + "/node.key", "s3cret", d + "/node.pem"};
 
   // Start-up checks: a wrong passphrase and an unknown node stop the process
@@ -320,12 +326,15 @@ TEST(cluster_process, network_partition_of_a_shard_node_is_partial_then_heals) {
   if (!make_cert(d, "node", "")) GTEST_SKIP() << "no openssl CLI";
   netns_link link;
   if (!link.ok()) GTEST_SKIP() << "cannot create a network namespace with a veth pair here";
+  const std::string model = winnow::testing::model_dir();
+  if (model.empty()) GTEST_SKIP() << "model files absent (scripts/setup fetches them)";
   // Across the veth the nodes are not on loopback, so the links use TLS
   // (without it a node listens on 127.0.0.1 only).
   cluster_setup c;
+  c.model_dir = model;
   c.data_dir = d + "/data";
   c.shards = 2;
-  c.nodes = {{"front", "\"frontend\"", "", free_port()},
+  c.nodes = {{"front", "\"frontend\", \"gpu\"", "", free_port()},
              {"shard-a", "\"shard\"", "0", free_port(), link.peer_ip()},
              {"shard-b", "\"shard\"", "1", free_port()}};
   c.tls = tls_files{d + "/node.pem", d + "/node.key", "", d + "/node.pem"};
