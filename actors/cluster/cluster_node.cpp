@@ -15,6 +15,7 @@
 #include "actors/cluster/gpu_dispatcher.hpp"
 #include "actors/cluster/ingest_gate.hpp"
 #include "actors/cluster/node_watcher.hpp"
+#include "actors/cluster/openssl_error_queue_guard.hpp"
 #include "actors/cluster/shard_slot.hpp"
 #include "actors/cluster/shard_store.hpp"
 #include "actors/cluster/tls_check.hpp"
@@ -52,6 +53,7 @@ class cluster_extension final : public engine_extension {
     c.set("middleman.connection-timeout",
           caf::timespan{std::chrono::milliseconds(cl.connection_timeout_ms)});
     if (cl.tls.enabled()) {
+      set_tls_refusal_log([this](const std::string& line) { log(line); });  // [OPENSSL_ERROR_QUEUE]
       // Checked by plan_node() already (a bad key must never reach CAF).
       c.load<caf::openssl::manager>();
       c.set("openssl.certificate", cl.tls.cert);
@@ -264,6 +266,8 @@ status_or<node_plan> plan_node(const config::engine_config& cfg, const std::stri
   if (p.tls) {
     if (status s = check_tls_files(cfg.cluster.tls); !s.ok())
       return s.with_context(cfg.source);
+    if (!openssl_error_queue_guard_installed())  // [OPENSSL_ERROR_QUEUE]
+      return status::internal("cannot find OpenSSL's SSL_read/SSL_write/SSL_accept/SSL_connect");
     p.listen = "0.0.0.0:" + std::to_string(self->port);
   } else {
     p.listen = "127.0.0.1:" + std::to_string(self->port);

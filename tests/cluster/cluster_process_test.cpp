@@ -277,9 +277,14 @@ TEST(cluster_process, tls_links_refuse_a_foreign_certificate_and_bad_files_stop_
   auto refused = rc.node("front").wait_for("cannot reach node \"shard-a\"", 10s);
   ASSERT_TRUE(refused.has_value()) << rc.node("front").log_text();
   EXPECT_NE(refused->find("TLS refused"), std::string::npos) << *refused;
+  // The refusing node logs the refusal too.
+  auto logged = cl.node("shard-a").wait_for("refused a TLS connection from 127.0.0.1:", 5s);
+  ASSERT_TRUE(logged.has_value()) << cl.node("shard-a").log_text();
+  EXPECT_NE(logged->find("SSL routines"), std::string::npos) << *logged;
   // The cluster itself is unaffected.
   r = search(cl.http_port(), queries()[0], "bm25");
-  EXPECT_FALSE(r.value("partial", true)) << r.dump();
+  EXPECT_FALSE(r.value("partial", true)) << r.dump() << "\n" << cl.node("front").log_text() << "\n"
+                                         << cl.node("shard-a").log_text();
 }
 
 // A network namespace holding one end of a veth pair; removed with the object.
