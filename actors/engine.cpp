@@ -22,9 +22,13 @@ namespace winnow::actors {
 namespace {
 
 struct engine_system_config : caf::actor_system_config {
-  explicit engine_system_config(uint32_t threads) {
+  engine_system_config(uint32_t threads, caf::atom_value policy) {
     register_message_types(*this);
     if (threads > 0) set("scheduler.max-threads", size_t{threads});
+    // One shared job queue with a condition variable instead of polling
+    // work-stealing workers: on small, busy machines sleeping stealers add
+    // milliseconds per message hop (bench/RESULTS.md, engine section).
+    set("scheduler.policy", policy);
     set("logger.file-verbosity", caf::atom("quiet"));
     set("logger.console-verbosity", caf::atom("error"));
   }
@@ -154,7 +158,9 @@ status_or<std::unique_ptr<engine>> engine::open(config::engine_config cfg,
     }
   }
 
-  p->sys_cfg = std::make_unique<engine_system_config>(cfg.engine.threads);
+  p->sys_cfg = std::make_unique<engine_system_config>(cfg.engine.threads,
+                                                    options.work_stealing ? caf::atom("stealing")
+                                                                          : caf::atom("sharing"));
   if (ext) WINNOW_RETURN_IF_ERROR(ext->configure(*p->sys_cfg));  // [CLUSTER]
   p->sys = std::make_unique<caf::actor_system>(*p->sys_cfg);
   auto& sys = *p->sys;

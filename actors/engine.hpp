@@ -47,6 +47,9 @@ struct engine_options {
   bool load_model = true;
   // false: a missing data directory is not_found (search / eval never create one).
   bool create_if_missing = true;
+  // CAF scheduler: false = one shared queue (the default; best on machines
+  // with few, busy cores), true = CAF's work-stealing workers.
+  bool work_stealing = false;
   // [CLUSTER] Rewires the engine's actors (a cluster node); null = one process.
   std::shared_ptr<engine_extension> extension;
 };

@@ -21,41 +21,85 @@ constexpr std::array<const char*, 8> brand_tails = {
 struct category {
   const char* name;       // as it appears in titles
   const char* department;
-  std::array<const char*, 4> uses;  // phrases for the description
+  std::array<const char*, 4> uses;       // phrases for the description
+  std::array<const char*, 4> materials;  // what such an item is plausibly made of
+  std::array<const char*, 4> features;   // what such an item plausibly has
 };
 
 constexpr std::array<category, 24> categories = {{
-    {"Desk Lamp", "Lighting", {"late reading", "a home office", "bedside tables", "drafting work"}},
-    {"Floor Lamp", "Lighting", {"living rooms", "reading corners", "studio flats", "ambient light"}},
-    {"Dining Chair", "Furniture", {"family dinners", "breakfast nooks", "long meals", "small kitchens"}},
-    {"Bookshelf", "Furniture", {"paperback collections", "display pieces", "narrow hallways", "children's rooms"}},
-    {"Coffee Table", "Furniture", {"living rooms", "board games", "open-plan spaces", "small lounges"}},
-    {"Rain Jacket", "Outdoor Clothing", {"wet commutes", "hill walking", "festival weekends", "cycling"}},
-    {"Hiking Boot", "Footwear", {"rocky trails", "long treks", "muddy paths", "winter hikes"}},
-    {"Running Shoe", "Footwear", {"road running", "tempo sessions", "daily training", "park runs"}},
-    {"Backpack", "Bags", {"day trips", "laptop commutes", "weekend travel", "school days"}},
-    {"Duffel Bag", "Bags", {"gym sessions", "weekend breaks", "sports kit", "carry-on travel"}},
-    {"Chef Knife", "Kitchen", {"slicing vegetables", "carving roasts", "everyday prep", "fine dicing"}},
-    {"Frying Pan", "Kitchen", {"searing steaks", "omelettes", "stir fries", "induction hobs"}},
-    {"Teapot", "Kitchen", {"loose-leaf tea", "afternoon tea", "herbal infusions", "tea for two"}},
-    {"Water Bottle", "Outdoor Gear", {"hydration on the go", "gym sessions", "long hikes", "school bags"}},
-    {"Tent", "Outdoor Gear", {"wild camping", "family campsites", "bikepacking", "festival weekends"}},
-    {"Sleeping Bag", "Outdoor Gear", {"cold nights", "summer camping", "sleepovers", "alpine huts"}},
-    {"Wireless Headphones", "Electronics", {"long flights", "focused work", "podcasts", "gym sessions"}},
-    {"Bluetooth Speaker", "Electronics", {"garden parties", "shower playlists", "picnics", "kitchen radio"}},
-    {"Mechanical Keyboard", "Electronics", {"programming", "long writing sessions", "gaming", "quiet offices"}},
-    {"Wall Clock", "Home Decor", {"kitchens", "classrooms", "hallways", "minimalist interiors"}},
-    {"Throw Blanket", "Home Decor", {"sofa evenings", "guest rooms", "chilly nights", "reading nooks"}},
-    {"Plant Pot", "Garden", {"succulents", "herb gardens", "balcony plants", "indoor ferns"}},
-    {"Garden Hose", "Garden", {"vegetable beds", "washing cars", "lawn care", "greenhouses"}},
-    {"Yoga Mat", "Fitness", {"morning stretches", "hot yoga", "pilates", "home workouts"}},
+    {"Desk Lamp", "Lighting", {"late reading", "a home office", "bedside tables", "drafting work"},
+     {"Brass", "Aluminium", "Walnut", "Ceramic"},
+     {"a dimmable warm light", "an adjustable arm", "a weighted base", "a USB-C charging port"}},
+    {"Floor Lamp", "Lighting", {"living rooms", "reading corners", "studio flats", "ambient light"},
+     {"Brass", "Oak", "Rattan", "Linen"},
+     {"a dimmable warm light", "a foot switch", "a linen shade", "a weighted base"}},
+    {"Dining Chair", "Furniture", {"family dinners", "breakfast nooks", "long meals", "small kitchens"},
+     {"Oak", "Walnut", "Rattan", "Ash"},
+     {"a padded seat", "felt floor protectors", "a hand-oiled surface", "tool-free assembly"}},
+    {"Bookshelf", "Furniture", {"paperback collections", "display pieces", "narrow hallways", "children's rooms"},
+     {"Oak", "Ash", "Bamboo", "Walnut"},
+     {"adjustable shelves", "a wall anchor kit", "a hand-oiled surface", "tool-free assembly"}},
+    {"Coffee Table", "Furniture", {"living rooms", "board games", "open-plan spaces", "small lounges"},
+     {"Walnut", "Oak", "Borosilicate Glass", "Cork"},
+     {"a hidden storage drawer", "rounded corners", "replaceable feet", "a heat-resistant top"}},
+    {"Rain Jacket", "Outdoor Clothing", {"wet commutes", "hill walking", "festival weekends", "cycling"},
+     {"Ripstop Nylon", "Recycled Polyester", "Waxed Cotton", "Recycled Nylon"},
+     {"taped seams", "a packable hood", "underarm vents", "reflective trims"}},
+    {"Hiking Boot", "Footwear", {"rocky trails", "long treks", "muddy paths", "winter hikes"},
+     {"Full-Grain Leather", "Suede", "Ripstop Nylon", "Recycled Polyester"},
+     {"a waterproof membrane", "a grippy rubber sole", "a padded ankle collar", "a toe bumper"}},
+    {"Running Shoe", "Footwear", {"road running", "tempo sessions", "daily training", "park runs"},
+     {"Engineered Mesh", "Recycled Polyester", "Knit", "Ripstop Nylon"},
+     {"a cushioned midsole", "breathable mesh panels", "reflective trims", "a heel pull tab"}},
+    {"Backpack", "Bags", {"day trips", "laptop commutes", "weekend travel", "school days"},
+     {"Cotton Canvas", "Recycled Polyester", "Full-Grain Leather", "Ripstop Nylon"},
+     {"a padded laptop sleeve", "adjustable straps", "a hidden storage pocket", "a water-resistant finish"}},
+    {"Duffel Bag", "Bags", {"gym sessions", "weekend breaks", "sports kit", "carry-on travel"},
+     {"Cotton Canvas", "Full-Grain Leather", "Recycled Polyester", "Waxed Cotton"},
+     {"a separate shoe compartment", "a detachable shoulder strap", "a wipe-clean lining", "a magnetic clasp"}},
+    {"Chef Knife", "Kitchen", {"slicing vegetables", "carving roasts", "everyday prep", "fine dicing"},
+     {"Carbon Steel", "Stainless Steel", "Damascus Steel", "Ceramic"},
+     {"a full tang", "an olive wood handle", "a blade guard", "a lifetime sharpening service"}},
+    {"Frying Pan", "Kitchen", {"searing steaks", "omelettes", "stir fries", "induction hobs"},
+     {"Cast Iron", "Carbon Steel", "Stainless Steel", "Aluminium"},
+     {"a heat-resistant handle", "a pouring lip", "a pre-seasoned surface", "an induction-ready base"}},
+    {"Teapot", "Kitchen", {"loose-leaf tea", "afternoon tea", "herbal infusions", "tea for two"},
+     {"Stoneware", "Borosilicate Glass", "Cast Iron", "Ceramic"},
+     {"a removable infuser", "a drip-free spout", "a cork lid", "dishwasher-safe parts"}},
+    {"Water Bottle", "Outdoor Gear", {"hydration on the go", "gym sessions", "long hikes", "school bags"},
+     {"Stainless Steel", "Borosilicate Glass", "Aluminium", "Bamboo"},
+     {"double-wall insulation", "a leak-proof lid", "a carry loop", "dishwasher-safe parts"}},
+    {"Tent", "Outdoor Gear", {"wild camping", "family campsites", "bikepacking", "festival weekends"},
+     {"Ripstop Nylon", "Recycled Polyester", "Cotton Canvas", "Aluminium"},
+     {"taped seams", "two porches", "colour-coded poles", "a bathtub groundsheet"}},
+    {"Sleeping Bag", "Outdoor Gear", {"cold nights", "summer camping", "sleepovers", "alpine huts"},
+     {"Recycled Polyester", "Ripstop Nylon", "Merino Wool", "Cotton"},
+     {"a draught collar", "a two-way zip", "a compression sack", "a hood drawcord"}},
+    {"Wireless Headphones", "Electronics", {"long flights", "focused work", "podcasts", "gym sessions"},
+     {"Aluminium", "Recycled Plastic", "Protein Leather", "Brushed Steel"},
+     {"active noise cancelling", "a twelve-hour battery", "a USB-C charging port", "a folding headband"}},
+    {"Bluetooth Speaker", "Electronics", {"garden parties", "shower playlists", "picnics", "kitchen radio"},
+     {"Recycled Plastic", "Aluminium", "Cork", "Fabric"},
+     {"a twelve-hour battery", "a splash-proof casing", "a USB-C charging port", "a carry strap"}},
+    {"Mechanical Keyboard", "Electronics", {"programming", "long writing sessions", "gaming", "quiet offices"},
+     {"Aluminium", "Recycled Plastic", "Walnut", "Brushed Steel"},
+     {"hot-swappable switches", "a detachable cable", "white backlighting", "a wrist rest"}},
+    {"Wall Clock", "Home Decor", {"kitchens", "classrooms", "hallways", "minimalist interiors"},
+     {"Oak", "Brass", "Ceramic", "Cork"},
+     {"a silent sweep movement", "a convex glass face", "a hidden hanging hook", "luminous hands"}},
+    {"Throw Blanket", "Home Decor", {"sofa evenings", "guest rooms", "chilly nights", "reading nooks"},
+     {"Merino Wool", "Linen", "Cotton", "Recycled Polyester"},
+     {"tasselled edges", "a herringbone weave", "a quilted finish", "a machine-washable fabric"}},
+    {"Plant Pot", "Garden", {"succulents", "herb gardens", "balcony plants", "indoor ferns"},
+     {"Terracotta", "Ceramic", "Stoneware", "Recycled Plastic"},
+     {"a drainage hole", "a matching saucer", "a frost-proof glaze", "a self-watering reservoir"}},
+    {"Garden Hose", "Garden", {"vegetable beds", "washing cars", "lawn care", "greenhouses"},
+     {"Reinforced PVC", "Natural Rubber", "Recycled Rubber", "Braided Polyester"},
+     {"a kink-resistant core", "a brass connector", "a spray nozzle", "a wall-mounted reel"}},
+    {"Yoga Mat", "Fitness", {"morning stretches", "hot yoga", "pilates", "home workouts"},
+     {"Natural Rubber", "Cork", "Jute", "Recycled Rubber"},
+     {"a non-slip surface", "alignment markings", "a carry strap", "a sweat-resistant finish"}},
 }};
-
-constexpr std::array<const char*, 20> materials = {
-    "Walnut", "Oak", "Bamboo", "Ash", "Recycled Polyester", "Merino Wool", "Cotton Canvas",
-    "Stainless Steel", "Cast Iron", "Carbon Steel", "Aluminium", "Ceramic", "Stoneware",
-    "Borosilicate Glass", "Full-Grain Leather", "Ripstop Nylon", "Cork", "Linen", "Rattan",
-    "Brass"};
 
 constexpr std::array<const char*, 18> colours = {
     "Charcoal", "Ivory", "Sage", "Terracotta", "Navy", "Mustard", "Slate", "Forest Green",
@@ -67,14 +111,10 @@ constexpr std::array<const char*, 20> adjectives = {
     "Minimalist", "Ergonomic", "Adjustable", "Waterproof", "Insulated", "Handmade", "Vintage",
     "Stackable", "Portable", "Slimline", "Oversized", "Brushed", "Quilted"};
 
-constexpr std::array<const char*, 24> features = {
-    "a non-slip base", "reinforced stitching", "a two-year warranty", "a removable cover",
-    "dishwasher-safe parts", "a magnetic clasp", "soft-close hinges", "a USB-C charging port",
-    "adjustable straps", "a water-resistant finish", "a hand-oiled surface", "tool-free assembly",
-    "a dimmable warm light", "breathable mesh panels", "a lifetime repair service",
-    "a padded laptop sleeve", "a heat-resistant handle", "a twelve-hour battery",
-    "taped seams", "a recycled cardboard box", "replaceable feet", "a wipe-clean lining",
-    "a hidden storage pocket", "an anti-scratch coating"};
+// Features any item may have, besides its category's own.
+constexpr std::array<const char*, 6> common_features = {
+    "a two-year warranty", "a lifetime repair service", "a recycled cardboard box",
+    "spare parts available for ten years", "a thirty-day trial", "free returns"};
 
 constexpr std::array<const char*, 10> openers = {
     "Designed for %s, this %s is built to last.",
@@ -122,7 +162,7 @@ beir_document catalogue_generator::item(uint64_t i) const {
 
   const std::string brand = std::string(pick(rng, brand_heads)) + pick(rng, brand_tails);
   const category& cat = pick(rng, categories);
-  const std::string material = pick(rng, materials);
+  const std::string material = pick(rng, cat.materials);
   const std::string colour = pick(rng, colours);
   const std::string adjective = pick(rng, adjectives);
   const std::string adjective2 = pick(rng, adjectives);
@@ -136,12 +176,15 @@ beir_document catalogue_generator::item(uint64_t i) const {
 
   const std::string item_name = lower(adjective) + " " + lower(cat.name);
   std::string text = format(pick(rng, openers), pick(rng, cat.uses), item_name);
+  // Two different features of the category.
+  const uint64_t f1 = rng.below(cat.features.size());
+  const uint64_t f2 = (f1 + 1 + rng.below(cat.features.size() - 1)) % cat.features.size();
   text += " Made from " + lower(material) + " in " + lower(colour) + ", with " +
-          pick(rng, features) + " and " + pick(rng, features) + ".";
+          cat.features[f1] + " and " + cat.features[f2] + ".";
   const uint64_t extra = rng.below(3);
   for (uint64_t k = 0; k < extra; ++k) {
     text += " " + std::string(k == 0 ? "It is " : "Also ") + lower(adjective2) + " enough for " +
-            pick(rng, cat.uses) + ", and comes with " + pick(rng, features) + ".";
+            pick(rng, cat.uses) + ", and comes with " + pick(rng, common_features) + ".";
   }
   text += " ";
   text += pick(rng, care_notes);

@@ -68,6 +68,13 @@ void run_search(search_cli o) {
       nlohmann::json hit = {{"id", h.id}, {"score", h.score}, {"bm25", h.bm25},
                             {"title", h.title}, {"snippet", h.snippet}};
       if (h.has_cosine) hit["cosine"] = h.cosine;
+      // The JSON form carries the whole document (text and metadata).
+      auto doc = (*e)->get_document(h.id);
+      if (!doc.ok()) fail_command("search", doc.get_status());
+      hit["text"] = doc->text;
+      if (!doc->metadata_json.empty()) {
+        hit["metadata"] = nlohmann::json::parse(doc->metadata_json, nullptr, false);
+      }
       out["hits"].push_back(std::move(hit));
     } else {
       std::printf("%2zu. [%s] %.3f  %s\n    %s\n", rank, h.id.c_str(), h.score, h.title.c_str(),

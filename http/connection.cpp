@@ -7,6 +7,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -77,6 +78,27 @@ void connection::on_header(beast::error_code ec) {
     reading_ = false;
     return on_request();
   }
+  // curl and others send large bodies only after "100 Continue" (or a 1 s
+  // wait). The interim response is written only when no other response is
+  // owed, so it can never interleave with a pipelined one.
+  auto expect = req.find(bhttp::field::expect);
+  if (expect != req.end() && beast::iequals(expect->value(), "100-continue") && queue_.empty() &&
+      !writing_) {
+    static const std::string continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+    writing_ = true;
+    asio::async_write(socket_, asio::buffer(continue_line),
+                      asio::bind_executor(ex_, [self = shared_from_this()](beast::error_code ec,
+                                                                           size_t) {
+                        self->writing_ = false;
+                        if (ec) return self->close();
+                        self->read_body();
+                      }));
+    return;
+  }
+  read_body();
+}
+
+void connection::read_body() {
   bhttp::async_read(socket_, buffer_, *parser_,
                     asio::bind_executor(ex_, [self = shared_from_this()](beast::error_code ec,
                                                                          size_t) {

@@ -68,6 +68,7 @@ class connection : public std::enable_shared_from_this<connection> {
 
   void do_read();
   void on_header(boost::beast::error_code ec);
+  void read_body();
   void on_body(boost::beast::error_code ec);
   void on_request();
   void on_read_error(boost::beast::error_code ec);

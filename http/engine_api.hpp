@@ -17,6 +17,14 @@
 //     shut the engine down, then destroy the server).
 //
 // Thread-safety: all member functions may be called concurrently.
+//
+// Implementing it over actors (caf-0.17.md §3, pattern 1): per call, spawn a
+// small event-based actor that `request`s the query_router / ingest actor with
+// a timeout of the request's budget_ms and, in its `then` handlers, calls
+// `done` with the reply or with the caf::error converted to a winnow::status
+// (sec::request_timeout → deadline_exceeded, queue full → resource_exhausted,
+// node/device gone → unavailable). Never use a scoped_actor on a server
+// thread: it blocks the io thread for the whole search.
 
 #include <cstdint>
 #include <functional>

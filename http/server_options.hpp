@@ -35,7 +35,7 @@ struct server_options {
   std::string default_ingest_class = "bulk";
 
   // Limits on input.
-  uint64_t max_ingest_body_bytes = 32ull << 20;  // POST /v1/documents; above → 413
+  uint64_t max_ingest_body_bytes = 16ull << 20;  // POST /v1/documents; above → 413 ([http] max_body_bytes)
   uint64_t max_body_bytes = 64ull << 10;         // every other route; above → 413
   uint32_t max_header_bytes = 16u << 10;
   uint32_t max_query_bytes = 1024;

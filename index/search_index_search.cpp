@@ -1,4 +1,6 @@
 // search_index — the read side: search and statistics.
+#include <algorithm>
+
 #include "index/search_index.hpp"
 #include "index/search/max_score_scorer.hpp"
 #include "index/search/query_terms.hpp"
@@ -13,6 +15,11 @@ std::vector<hit> run_search(const index_snapshot& snap, std::vector<query_term> 
                             const bm25_params& params, const bm25_stats& stats) {
   std::vector<hit> out;
   if (k == 0 || terms.empty() || stats.total_docs() == 0) return out;
+  // The collector reserves k slots: never more than there are documents.
+  uint64_t docs = 0;
+  for (const auto& r : snap.readers) docs += r.seg->doc_count();
+  k = static_cast<size_t>(std::min<uint64_t>(k, docs));
+  if (k == 0) return out;
   weigh_query_terms(params, stats, &terms);
   const bm25_norm_table norms = make_bm25_norm_table(
       params, static_cast<double>(stats.total_tokens()) / static_cast<double>(stats.total_docs()));

@@ -49,6 +49,7 @@ status search_index::flush() {
 }
 
 status search_index::impl::flush_locked() {
+  if (buffer_.empty()) buffer_.clear();  // documents added and removed again
   if (buffer_.empty() && pending_deletes_.empty() && pending_absorbed_.empty()) return {};
 
   // 1. Deletes against persisted segments, copy-on-write.

@@ -18,7 +18,7 @@ class stop_word_filter {
   static status_or<stop_word_filter> for_language(std::string_view language);
   explicit stop_word_filter(const std::vector<std::string>& words);
 
-  bool is_stop_word(std::string_view term) const { return words_.count(std::string(term)) != 0; }
+  bool is_stop_word(const std::string& term) const { return words_.count(term) != 0; }
   // Removes stop words from *terms in place, keeping order.
   void apply(std::vector<std::string>* terms) const;
 

@@ -59,10 +59,40 @@ void max_score_search(const segment_reader& reader, const std::vector<query_term
   size_t essential = 0;  // cs[essential..n) are essential
   while (essential < n && prefix[essential] < theta) ++essential;
 
+  // The window test is only an optimization (skipping it is always correct),
+  // so where it keeps failing it is tried less often: after a failed test
+  // the next one waits `stride` more docs, doubling up to max_stride.
+  constexpr uint32_t max_stride = 1u << 16;
+  uint64_t next_test = 0;
+  uint32_t stride = 0;
+  bool full = collector->full();
   while (essential < n) {
     uint32_t d = terminated;
     for (size_t i = essential; i < n; ++i) d = std::min(d, cs[i].it.doc());
     if (d == terminated) break;
+    if (full && d >= next_test) {
+      // Block-max window [BLOCK_MAX]: each essential list's current block at d
+      // covers d..its last doc, so up to the smallest of those last docs no
+      // document can score more than the sum of those blocks' bounds plus the
+      // non-essential lists' whole-list bounds. If that cannot reach the
+      // threshold, the essential lists jump past the window.
+      uint32_t up_to = terminated;
+      float bound = essential > 0 ? prefix[essential - 1] : 0.f;
+      for (size_t i = essential; i < n; ++i) {
+        if (!cs[i].it.shallow_seek(d)) continue;  // list exhausted: contributes nothing
+        up_to = std::min(up_to, cs[i].it.shallow_last_doc());
+        bound += bm25_term_score(cs[i].weight, cs[i].it.shallow_max_tf(), norms[cs[i].it.shallow_min_norm()]);
+      }
+      if (bound * (1 + prune_margin) < theta) {
+        if (up_to == terminated) break;
+        for (size_t i = essential; i < n; ++i) cs[i].it.seek(up_to + 1);
+        stride = 0;
+        next_test = 0;
+        continue;
+      }
+      next_test = static_cast<uint64_t>(up_to) + 1 + stride;
+      stride = stride == 0 ? 64 : std::min(max_stride, stride * 2);
+    }
     if (reader.is_deleted(d)) {
       for (size_t i = essential; i < n; ++i) if (cs[i].it.doc() == d) cs[i].it.advance();
       continue;
@@ -90,6 +120,7 @@ void max_score_search(const segment_reader& reader, const std::vector<query_term
       float score = 0;
       for (float x : contrib) score += x;  // query order [query_terms.hpp]
       if (collector->collect(score, seg.external_id(d))) {
+        full = collector->full();
         theta = lowered(collector->threshold());
         while (essential < n && prefix[essential] < theta) ++essential;
       }

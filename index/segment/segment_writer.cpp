@@ -77,6 +77,11 @@ std::string segment_writer::finish(std::vector<std::string>* ids) {
     if (!docs.empty()) ser.add_term(term_names_[t], docs.data(), tfs.data(), static_cast<uint32_t>(docs.size()));
   }
   std::string out = ser.finish();
+  clear();
+  return out;
+}
+
+void segment_writer::clear() {
   term_names_.clear();
   term_ids_.clear();
   postings_.clear();
@@ -86,7 +91,6 @@ std::string segment_writer::finish(std::vector<std::string>* ids) {
   id_map_.clear();
   live_ = 0;
   estimated_bytes_ = 0;
-  return out;
 }
 
 }  // namespace winnow::index

@@ -29,6 +29,9 @@ class segment_writer {
   // A rough estimate of the memory held, in bytes (drives auto-flush).
   uint64_t estimated_bytes() const { return estimated_bytes_; }
 
+  // Drops everything buffered (live and dropped documents alike).
+  void clear();
+
   // Serializes the live documents (in insertion order) as a segment and
   // appends their ids to *ids. The writer is empty afterwards.
   std::string finish(std::vector<std::string>* ids);

@@ -71,14 +71,15 @@ void gemm_rows_generic(const gemm_s8s8_f32_op& o, int64_t n_begin, int64_t n_end
 
 #if defined(__x86_64__)
 // Exact int32 dot products with AVX2. vpmaddubsw multiplies unsigned by signed
-// bytes and adds pairs into *saturating* int16, so u8 = a + 128 would overflow.
-// Instead the unsigned operand is |a| and the sign of a moves onto b
-// (vpsignb): each product is at most 127 * 128 and a pair at most 32512, which
-// fits. REQUIRES: a and b in [-127, 127] (symmetric quantization never makes
-// -128); gemm_s8s8_f32_fast sends operands holding -128 to the generic path.
-__attribute__((target("avx2,fma"))) inline __m256i mac32(__m256i acc, __m256i abs_a, __m256i a,
-                                                          __m256i b, __m256i ones) {
-  __m256i p16 = _mm256_maddubs_epi16(abs_a, _mm256_sign_epi8(b, a));
+// bytes and adds pairs into *saturating* int16, so the usual u8 = a + 128
+// would overflow. Instead the unsigned operand is |b| (|-128| = 128 is still a
+// valid u8) and b's sign moves onto a (vpsignb): each product is at most
+// 128 * 127 and a pair at most 32512, which fits. REQUIRES: a has no -128
+// (symmetric quantization never makes it; gemm_s8s8_f32_fast checks a, which
+// costs 1/N of the multiply, and sends such inputs to the generic path).
+__attribute__((target("avx2,fma"))) inline __m256i mac32(__m256i acc, __m256i abs_b, __m256i b, __m256i a,
+                                                          __m256i ones) {
+  const __m256i p16 = _mm256_maddubs_epi16(abs_b, _mm256_sign_epi8(a, b));
   return _mm256_add_epi32(acc, _mm256_madd_epi16(p16, ones));
 }
 
@@ -88,23 +89,32 @@ __attribute__((target("avx2,fma"))) inline __m128i hsum4_epi32(__m256i c0, __m25
   return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
 }
 
-// Dequantizes four int32 sums of row m, channels n..n+3, and stores them.
-__attribute__((target("avx2,fma"))) inline void store4(const gemm_s8s8_f32_op& o, int64_t m, int64_t n,
-                                                       __m128i acc) {
-  const float a_scale = static_cast<const float*>(o.a_scales.data)[m * o.a_scales.row_stride];
+// Dequantizes acc = [(m0, n), (m0, n+1), (m1, n), (m1, n+1)] and stores the
+// pairs into rows m0 and m1 (m1 == m0 for a single row: then only the low
+// pair is meaningful and stored).
+__attribute__((target("avx2,fma"))) inline void store2x2(const gemm_s8s8_f32_op& o, int64_t m0, int64_t m1,
+                                                         int64_t n, __m128i acc, bool two_rows) {
+  const auto* as = static_cast<const float*>(o.a_scales.data);
   const auto* bs = static_cast<const float*>(o.b_scales.data);
-  const int64_t bss = o.b_scales.row_stride;
-  const __m128 b_scale = _mm_set_ps(bs[(n + 3) * bss], bs[(n + 2) * bss], bs[(n + 1) * bss], bs[n * bss]);
-  __m128 v = _mm_mul_ps(_mm_mul_ps(_mm_cvtepi32_ps(acc), _mm_set1_ps(a_scale)), b_scale);
-  if (!o.bias.empty()) v = _mm_add_ps(v, _mm_loadu_ps(static_cast<const float*>(o.bias.data) + n));
-  _mm_storeu_ps(static_cast<float*>(o.out.data) + m * o.out.row_stride + n, v);
+  const int64_t ass = o.a_scales.row_stride, bss = o.b_scales.row_stride;
+  const float b0 = bs[n * bss], b1 = bs[(n + 1) * bss];
+  const __m128 a_scale = _mm_set_ps(as[m1 * ass], as[m1 * ass], as[m0 * ass], as[m0 * ass]);
+  const __m128 b_scale = _mm_set_ps(b1, b0, b1, b0);
+  __m128 v = _mm_mul_ps(_mm_mul_ps(_mm_cvtepi32_ps(acc), a_scale), b_scale);
+  if (!o.bias.empty()) {
+    const auto* bias = static_cast<const float*>(o.bias.data);
+    v = _mm_add_ps(v, _mm_set_ps(bias[n + 1], bias[n], bias[n + 1], bias[n]));
+  }
+  auto* out = static_cast<float*>(o.out.data);
+  _mm_storel_pi(reinterpret_cast<__m64*>(out + m0 * o.out.row_stride + n), v);
+  if (two_rows) _mm_storeh_pi(reinterpret_cast<__m64*>(out + m1 * o.out.row_stride + n), v);
 }
 
-// Output tiles of 2 rows x 4 channels over the block [m_begin, m_end) x
-// [n_begin, n_end). The caller sizes blocks so that both the activation rows
-// and the weight rows of a block stay in L1/L2 while the tiles sweep them.
-// REQUIRES: K % 32 == 0 and (n_end - n_begin) % 4 == 0 (gemm_s8s8_f32_fast
-// sends other shapes to the generic path).
+// Output tiles of 4 rows x 2 channels over the block [m_begin, m_end) x
+// [n_begin, n_end): |b| and b of two channels are loaded once per 32-byte step
+// and reused by four activation rows. The caller sizes blocks so that both
+// stay in L1/L2 while the tiles sweep them.
+// REQUIRES: K % 32 == 0 and (n_end - n_begin) % 2 == 0.
 __attribute__((target("avx2,fma"))) void gemm_block_avx2(const gemm_s8s8_f32_op& o, int64_t m_begin,
                                                          int64_t m_end, int64_t n_begin, int64_t n_end) {
   const auto* a = static_cast<const int8_t*>(o.a.data);
@@ -112,57 +122,56 @@ __attribute__((target("avx2,fma"))) void gemm_block_avx2(const gemm_s8s8_f32_op&
   const int64_t lda = o.a.row_stride, ldb = o.b.row_stride;
   const int64_t k_dim = o.a.cols;
   const __m256i ones = _mm256_set1_epi16(1);
-  for (int64_t n = n_begin; n < n_end; n += 4) {
+  for (int64_t n = n_begin; n < n_end; n += 2) {
     const int8_t* b0 = b + n * ldb;
     const int8_t* b1 = b0 + ldb;
-    const int8_t* b2 = b1 + ldb;
-    const int8_t* b3 = b2 + ldb;
     int64_t m = m_begin;
-    for (; m + 2 <= m_end; m += 2) {
+    for (; m + 4 <= m_end; m += 4) {
       const int8_t* a0 = a + m * lda;
       const int8_t* a1 = a0 + lda;
-      __m256i c00 = _mm256_setzero_si256(), c01 = c00, c02 = c00, c03 = c00;
-      __m256i c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+      const int8_t* a2 = a1 + lda;
+      const int8_t* a3 = a2 + lda;
+      __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00;
+      __m256i c20 = c00, c21 = c00, c30 = c00, c31 = c00;
       for (int64_t k = 0; k < k_dim; k += 32) {
         const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b0 + k));
         const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b1 + k));
-        const __m256i w2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b2 + k));
-        const __m256i w3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b3 + k));
-        const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a0 + k));
-        const __m256i u0 = _mm256_abs_epi8(x0);
-        c00 = mac32(c00, u0, x0, w0, ones);
-        c01 = mac32(c01, u0, x0, w1, ones);
-        c02 = mac32(c02, u0, x0, w2, ones);
-        c03 = mac32(c03, u0, x0, w3, ones);
-        const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a1 + k));
-        const __m256i u1 = _mm256_abs_epi8(x1);
-        c10 = mac32(c10, u1, x1, w0, ones);
-        c11 = mac32(c11, u1, x1, w1, ones);
-        c12 = mac32(c12, u1, x1, w2, ones);
-        c13 = mac32(c13, u1, x1, w3, ones);
+        const __m256i u0 = _mm256_abs_epi8(w0);
+        const __m256i u1 = _mm256_abs_epi8(w1);
+        __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a0 + k));
+        c00 = mac32(c00, u0, w0, x, ones);
+        c01 = mac32(c01, u1, w1, x, ones);
+        x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a1 + k));
+        c10 = mac32(c10, u0, w0, x, ones);
+        c11 = mac32(c11, u1, w1, x, ones);
+        x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a2 + k));
+        c20 = mac32(c20, u0, w0, x, ones);
+        c21 = mac32(c21, u1, w1, x, ones);
+        x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a3 + k));
+        c30 = mac32(c30, u0, w0, x, ones);
+        c31 = mac32(c31, u1, w1, x, ones);
       }
-      store4(o, m, n, hsum4_epi32(c00, c01, c02, c03));
-      store4(o, m + 1, n, hsum4_epi32(c10, c11, c12, c13));
+      store2x2(o, m, m + 1, n, hsum4_epi32(c00, c01, c10, c11), true);
+      store2x2(o, m + 2, m + 3, n, hsum4_epi32(c20, c21, c30, c31), true);
     }
     for (; m < m_end; ++m) {
       const int8_t* a0 = a + m * lda;
-      __m256i c0 = _mm256_setzero_si256(), c1 = c0, c2 = c0, c3 = c0;
+      __m256i c0 = _mm256_setzero_si256(), c1 = c0;
       for (int64_t k = 0; k < k_dim; k += 32) {
-        const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a0 + k));
-        const __m256i u0 = _mm256_abs_epi8(x0);
-        c0 = mac32(c0, u0, x0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b0 + k)), ones);
-        c1 = mac32(c1, u0, x0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b1 + k)), ones);
-        c2 = mac32(c2, u0, x0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b2 + k)), ones);
-        c3 = mac32(c3, u0, x0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b3 + k)), ones);
+        const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b0 + k));
+        const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b1 + k));
+        const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a0 + k));
+        c0 = mac32(c0, _mm256_abs_epi8(w0), w0, x, ones);
+        c1 = mac32(c1, _mm256_abs_epi8(w1), w1, x, ones);
       }
-      store4(o, m, n, hsum4_epi32(c0, c1, c2, c3));
+      store2x2(o, m, m, n, hsum4_epi32(c0, c1, c0, c1), false);
     }
   }
 }
 #endif
 
 // Block sizes: 64 weight rows x K and 32 activation rows x K bytes (24 KiB +
-// 12 KiB at K = 384) stay cache-resident while the 2x4 tiles sweep them.
+// 12 KiB at K = 384) stay cache-resident while the 4x2 tiles sweep them.
 constexpr int64_t block_n = 64;
 constexpr int64_t block_m = 32;
 
@@ -182,8 +191,7 @@ bool holds_min_s8(const tensor& t) {
 void gemm_s8s8_f32_fast(const gemm_s8s8_f32_op& o, int threads) {
   const int64_t n_dim = o.b.rows, m_dim = o.a.rows;
 #if defined(__x86_64__)
-  const bool avx2 = has_avx2_fma() && o.a.cols % 32 == 0 && n_dim % 4 == 0 && !holds_min_s8(o.a) &&
-                    !holds_min_s8(o.b);
+  const bool avx2 = has_avx2_fma() && o.a.cols % 32 == 0 && n_dim % 2 == 0 && !holds_min_s8(o.a);
 #else
   const bool avx2 = false;
 #endif

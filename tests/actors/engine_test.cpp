@@ -250,6 +250,20 @@ TEST_F(engine_test, async_calls_complete_on_callbacks) {
   // Without a model, dense and hybrid are refused, not silently BM25.
   auto h = e->search(query("thunderstorms", query_mode::hybrid));
   EXPECT_EQ(h.get_status().code(), status_code::unsupported);
+  // Without a model documents stay `indexed` (encoded on a later start with one).
+  auto st = e->document_state("rain");
+  ASSERT_OK(st);
+  EXPECT_EQ(*st, "indexed");
+
+  std::promise<status> removed;
+  e->remove_async({"rain"}, [&](status s) { removed.set_value(s); });
+  auto rf = removed.get_future();
+  ASSERT_EQ(rf.wait_for(30s), std::future_status::ready);
+  ASSERT_OK(rf.get());
+  EXPECT_TRUE(e->get_document("rain").get_status().is_not_found());
+  auto after = e->search(query("thunderstorms", query_mode::bm25));
+  ASSERT_OK(after);
+  for (const auto& hit : after->hits) EXPECT_NE(hit.id, "rain");
 }
 
 }  // namespace

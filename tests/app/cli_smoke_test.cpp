@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -67,7 +68,7 @@ class cli_smoke : public ::testing::Test {
     corpus_ = tmp_.str() + "/corpus.jsonl.gz";
     data_ = tmp_.str() + "/data";
     write_gzip_file(corpus_, tiny_corpus);
-    const command_result r = winnow(tmp_, {"ingest", "--data", data_, corpus_});
+    const command_result r = winnow(tmp_, {"ingest", "--no-vectors", "--data", data_, corpus_});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ASSERT_NE(r.out.find("ingested 4 documents"), std::string::npos) << r.out;
   }
@@ -142,16 +143,21 @@ TEST_F(cli_smoke, unsupported_modes_and_missing_data_fail_clearly) {
   const std::string qrels = tmp_.str() + "/qrels.tsv";
   write_text_file(queries, "{\"_id\": \"q1\", \"text\": \"tea\"}\n");
   write_text_file(qrels, "q1\td3\t1\n");
+  // hybrid needs the model: a missing model directory is named in the error.
   command_result r = winnow(tmp_, {"eval", "--data", data_, "--queries", queries, "--qrels", qrels,
-                                   "--mode", "hybrid"});
+                                   "--mode", "hybrid", "--model", tmp_.str() + "/no-model"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("--mode hybrid: not available"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no-model"), std::string::npos) << r.err;
   r = winnow(tmp_, {"eval", "--data", data_, "--queries", queries, "--qrels", qrels, "--mode", "magic"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("unknown ranking mode \"magic\""), std::string::npos) << r.err;
   r = winnow(tmp_, {"search", "--data", tmp_.str() + "/nowhere", "tea"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("no such data directory"), std::string::npos) << r.err;
+  r = winnow(tmp_, {"ingest", "--data", tmp_.str() + "/fresh", tmp_.str() + "/missing.jsonl"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("missing.jsonl: no such file"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(tmp_.str() + "/fresh"));
 }
 
 TEST_F(cli_smoke, gen_catalogue_is_reproducible_and_ingestible) {
@@ -159,7 +165,7 @@ TEST_F(cli_smoke, gen_catalogue_is_reproducible_and_ingestible) {
   ASSERT_EQ(winnow(tmp_, {"gen-catalogue", "--count", "300", "--seed", "5", a}).exit_code, 0);
   ASSERT_EQ(winnow(tmp_, {"gen-catalogue", "--count", "300", "--seed", "5", b}).exit_code, 0);
   EXPECT_EQ(slurp(a), slurp(b));
-  const command_result r = winnow(tmp_, {"ingest", "--data", tmp_.str() + "/cat", a});
+  const command_result r = winnow(tmp_, {"ingest", "--no-vectors", "--data", tmp_.str() + "/cat", a});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("ingested 300 documents"), std::string::npos) << r.out;
 }

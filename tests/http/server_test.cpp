@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <iterator>
+#include <random>
 #include <thread>
 
 #include "tests/http/http_test_client.hpp"
@@ -175,6 +177,32 @@ TEST(http_server, answers_bad_input_with_4xx_naming_the_field) {
   EXPECT_EQ(c.request("GET", "/healthz").status, 200u);
 }
 
+TEST(http_server, survives_random_bytes_and_random_json) {
+  test_server ts;
+  auto rng = winnow::testing::seeded_rng(1234);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> len(0, 300);
+  const char* targets[] = {"/v1/search", "/v1/documents", "/v1/documents/x", "/", "/metrics"};
+  const char* pieces[] = {"{", "}", "[", "]", "\"query\"", "\"k\"", ":", ",", "\"id\"", "\"text\"",
+                          "1e999", "-1", "null", "true", "\"\\ud800\"", "\"\xC3\"", "\"mode\"", "\"class\""};
+  for (int i = 0; i < 60; ++i) {
+    // Raw garbage on its own connection: answered 400 or dropped, never a crash.
+    {
+      test_client c(ts.port());
+      std::string junk;
+      for (int n = len(rng); n > 0; --n) junk.push_back(static_cast<char>(byte(rng)));
+      c.send_raw(junk + "\r\n\r\n");
+    }
+    // Well-framed requests with random JSON-ish bodies: always a 4xx JSON error or a 200.
+    test_client c(ts.port());
+    std::string body;
+    for (int n = len(rng) % 24; n > 0; --n) body += pieces[static_cast<size_t>(byte(rng)) % std::size(pieces)];
+    auto r = c.request(byte(rng) % 2 ? "POST" : "GET", targets[static_cast<size_t>(byte(rng)) % std::size(targets)], body);
+    EXPECT_TRUE(r.status == 200 || (r.status >= 400 && r.status < 500)) << r.status << " " << body << " → " << r.body;
+  }
+  EXPECT_EQ(test_client(ts.port()).request("GET", "/healthz").status, 200u);
+}
+
 TEST(http_server, answers_a_malformed_request_line_400_and_closes) {
   test_server ts;
   test_client c(ts.port());
@@ -323,7 +351,22 @@ TEST(http_server, enforces_body_and_header_limits) {
     auto r = c.request("GET", "/healthz", "", {{"X-Filler", std::string(4000, 'h')}});
     expect_error(r, 431, "header_too_large", "2048");
   }
+  {
+    // Expect: 100-continue gets the interim response, then the real one...
+    test_client c(ts.port());
+    std::string body = R"([{"id":"cont","text":"continue"}])";
+    c.send_raw("POST /v1/documents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+    EXPECT_EQ(c.read().status, 100u);
+    c.send_raw(body);
+    EXPECT_EQ(c.read().status, 200u);
+    // ...and an over-large announced body is refused before it is sent.
+    c.send_raw("POST /v1/documents HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+               "Content-Length: 100000\r\n\r\n");
+    expect_error(c.read(), 413, "payload_too_large", "limit of 8192");
+  }
   EXPECT_EQ(test_client(ts.port()).request("GET", "/v1/documents/huge").status, 404u);
+  EXPECT_EQ(test_client(ts.port()).request("GET", "/v1/documents/cont").status, 200u);
 }
 
 TEST(http_server, answers_pipelined_requests_in_request_order) {

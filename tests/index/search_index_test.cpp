@@ -56,6 +56,7 @@ TEST(search_index, finds_ranks_and_stems) {
   EXPECT_EQ(ids_of(idx->search("", 10)), ids{});
   EXPECT_EQ(ids_of(idx->search("electricity", 2)).size(), 2u);
   EXPECT_EQ(ids_of(idx->search("electricity", 0)), ids{});
+  EXPECT_EQ(ids_of(idx->search("electricity", size_t(1) << 60)).size(), 3u) << "huge k is capped";
   auto st = idx->stats();
   EXPECT_EQ(st.docs, 4u);
   EXPECT_EQ(st.segments, 1u);

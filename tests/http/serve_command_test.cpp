@@ -1,0 +1,123 @@
+// `winnow serve` as a process: it prints its URL once ready, serves requests,
+// stops cleanly on SIGTERM (exit 0), and what it acknowledged is still there
+// after a restart on the same data directory.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "tests/http/http_test_client.hpp"
+#include "tests/support/test_support.hpp"
+
+extern char** environ;
+
+namespace winnow::http::testing {
+namespace {
+
+std::string winnow_binary() { return std::string(WINNOW_BINARY_DIR) + "/app/winnow"; }
+
+// A running `winnow serve` whose stdout is read line by line.
+class serve_process {
+ public:
+  explicit serve_process(const std::string& data_dir) {
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error("pipe");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    std::string bin = winnow_binary();
+    std::string data = data_dir;
+    const char* argv[] = {bin.c_str(), "serve", "--listen", "127.0.0.1:0", "--data", data.c_str(), nullptr};
+    if (posix_spawn(&pid_, bin.c_str(), &fa, nullptr, const_cast<char**>(argv), environ) != 0)
+      throw std::runtime_error("cannot start " + bin);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    out_ = fdopen(fds[0], "r");
+  }
+  ~serve_process() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_) fclose(out_);
+  }
+
+  std::string read_line() {
+    char buf[1024];
+    if (fgets(buf, sizeof buf, out_) == nullptr) return "";
+    return buf;
+  }
+
+  // Sends SIGTERM and returns the exit status (-1 when not a normal exit).
+  int terminate() {
+    kill(pid_, SIGTERM);
+    int st = 0;
+    waitpid(pid_, &st, 0);
+    pid_ = -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+};
+
+uint16_t port_of(const std::string& line) {
+  // "winnow: serving on http://127.0.0.1:PORT/ (...)"
+  auto p = line.find("http://127.0.0.1:");
+  if (p == std::string::npos) return 0;
+  return static_cast<uint16_t>(std::stoi(line.substr(p + 17)));
+}
+
+TEST(serve_command, serves_until_sigterm_and_keeps_acknowledged_documents) {
+  if (!std::filesystem::exists(winnow_binary())) GTEST_SKIP() << "winnow binary not built";
+  winnow::testing::temp_dir dir;
+  std::string data = dir.str() + "/data";
+  {
+    serve_process p(data);
+    std::string line = p.read_line();
+    uint16_t port = port_of(line);
+    ASSERT_NE(port, 0) << "unexpected first line: " << line;
+    test_client c(port);
+    auto r = c.request("POST", "/v1/documents", R"([{"id":"kept","title":"Kept","text":"durable words"}])");
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(r.json()["documents"][0]["state"], "searchable");
+    EXPECT_EQ(p.terminate(), 0);
+  }
+  {
+    serve_process p(data);
+    uint16_t port = port_of(p.read_line());
+    ASSERT_NE(port, 0);
+    test_client c(port);
+    EXPECT_EQ(c.request("GET", "/v1/documents/kept").json()["title"], "Kept");
+    auto s = c.request("POST", "/v1/search", R"({"query":"durable","mode":"bm25"})");
+    ASSERT_EQ(s.status, 200u);
+    EXPECT_EQ(s.json()["results"][0]["id"], "kept") << s.body;
+    EXPECT_EQ(p.terminate(), 0);
+  }
+}
+
+TEST(serve_command, refuses_a_bad_listen_address) {
+  if (!std::filesystem::exists(winnow_binary())) GTEST_SKIP() << "winnow binary not built";
+  winnow::testing::temp_dir dir;
+  std::string cmd = winnow_binary() + " serve --listen 0.0.0.0:0 --data " + dir.str() + "/d 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  std::string out;
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int st = pclose(p);
+  EXPECT_NE(WEXITSTATUS(st), 0);
+  EXPECT_NE(out.find("no API keys configured: refusing to listen on 0.0.0.0"), std::string::npos) << out;
+  EXPECT_NE(std::system((winnow_binary() + " serve --listen nonsense > /dev/null 2>&1").c_str()), 0);
+}
+
+}  // namespace
+}  // namespace winnow::http::testing
