@@ -138,8 +138,7 @@ int run_serve(const serve_args& a) {
     }
     plan = std::move(p).value();
     if (!plan->notice.empty()) std::fprintf(stderr, "winnow serve: %s\n", plan->notice.c_str());
-    eo = plan->engine();
-    eo.model_dir = a.model;
+    plan->apply(&eo);
   }
   // [CLUSTER] end
   auto opened = actors::engine::open(cfg, eo);

@@ -131,7 +131,10 @@ class cluster_extension final : public engine_extension {
         caf::anon_send(*dispatcher_, attach_atom::value, self_.name, info.batcher, tiers);
       w.batcher = *dispatcher_;
     } else {
-      w.batcher = local_batcher;  // a gpu node's own batcher, or none
+      // Only a frontend's ingest encodes (its store keeps the vectors). A
+      // shard node's own ingest actor only replays its shards at start, and
+      // its store holds documents that are never encoded there.
+      w.batcher = std::nullopt;
     }
     if (frontend) WINNOW_RETURN_IF_ERROR(start_watcher(sys));
     return w;
@@ -232,12 +235,10 @@ class cluster_extension final : public engine_extension {
 
 }  // namespace
 
-engine_options node_plan::engine() const {
-  engine_options o;
-  o.data_dir = data_dir;
-  o.load_model = gpu;
-  o.extension = extension;
-  return o;
+void node_plan::apply(engine_options* o) const {
+  o->data_dir = data_dir;
+  o->load_model = gpu;
+  o->extension = extension;
 }
 
 std::string node_plan::describe() const {

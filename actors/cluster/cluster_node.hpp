@@ -44,8 +44,9 @@ struct node_plan {
   std::string notice;         // what to tell the operator at start (e.g. loopback only)
   std::shared_ptr<engine_extension> extension;
 
-  // engine_options for this node (data dir, whether to load the model, the extension).
-  engine_options engine() const;
+  // Sets this node's data dir, whether it loads the model (gpu role) and the
+  // extension in `o`; other options are left as they are.
+  void apply(engine_options* o) const;
   // One line: "node shard-a (shard: 0,1) on 127.0.0.1:9101, no TLS".
   std::string describe() const;
 };
