@@ -147,6 +147,7 @@ class cluster_extension final : public engine_extension {
   }
 
   void stop() override {
+    if (cfg_.cluster.tls.enabled()) set_tls_refusal_log(nullptr);  // it refers to this object
     auto kill = [](const auto& h) {
       if (h) caf::anon_send_exit(h, caf::exit_reason::kill);
     };
