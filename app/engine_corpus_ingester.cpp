@@ -13,14 +13,8 @@ double seconds_since(time_point_ns t) {
 
 }  // namespace
 
-status_or<engine_ingest_summary> ingest_corpus(actors::engine& e, const std::string& path,
-                                               size_t batch_docs,
-                                               const corpus_ingester::progress_callback& on_progress,
-                                               std::chrono::milliseconds searchable_timeout) {
-  engine_ingest_summary summary;
-  const time_point_ns check_start = monotonic_now_ns();
+status_or<uint64_t> validate_corpus_file(const std::string& path) {
   WINNOW_ASSIGN_OR_RETURN(corpus_check check, check_corpus(path));
-  summary.check_s = seconds_since(check_start);
   if (!check.errors.empty()) {
     std::string message = path + ": rejected, nothing was ingested: " +
                           std::to_string(check.bad_lines) + " malformed line(s)";
@@ -30,10 +24,18 @@ status_or<engine_ingest_summary> ingest_corpus(actors::engine& e, const std::str
     for (const auto& err : check.errors) message += "\n  " + err;
     return status::invalid_argument(message);
   }
+  return check.documents;
+}
+
+status_or<engine_ingest_summary> ingest_corpus(actors::engine& e, const std::string& path,
+                                               uint64_t docs_total, size_t batch_docs,
+                                               const corpus_ingester::progress_callback& on_progress,
+                                               std::chrono::milliseconds searchable_timeout) {
+  engine_ingest_summary summary;
   WINNOW_ASSIGN_OR_RETURN(auto reader, beir_corpus_reader::open(path));
   const time_point_ns start = monotonic_now_ns();
   ingest_progress progress;
-  progress.docs_total = check.documents;
+  progress.docs_total = docs_total;
   std::vector<storage::document> batch;
   beir_document doc;
   auto send = [&]() -> status {

@@ -16,8 +16,9 @@ using kernels::dtype;
 using kernels::tensor;
 
 // A chunk of one encode call runs as one padded batch; these bound its size so
-// the workspace stays small (rows x intermediate floats) and padding is low.
-constexpr int64_t max_chunk_rows = 8192;  // B * L token rows
+// the activations (rows x intermediate floats: 6 MiB at 1024 rows) stay near
+// the caches: on the CPU, 8192-row chunks measured ~25% slower than 1024.
+constexpr int64_t max_chunk_rows = 1024;  // B * L token rows
 constexpr int64_t max_chunk_texts = 64;
 
 double cosine(const std::vector<float>& a, const std::vector<float>& b) {
