@@ -7,6 +7,7 @@
 #include "actors/coarse_ranker.hpp"
 #include "actors/device_runner.hpp"
 #include "actors/device_worker.hpp"
+#include "actors/engine_extension.hpp"
 #include "actors/gpu_batcher.hpp"
 #include "actors/ingest.hpp"
 #include "actors/messages.hpp"
@@ -75,9 +76,11 @@ struct engine::impl {
   query_router_actor router;
   ingest_actor ingest;
   uint64_t recovered = 0;
+  std::shared_ptr<engine_extension> extension;  // [CLUSTER]
 
   ~impl() {
     if (sys) {
+      if (extension) extension->stop();  // [CLUSTER]
       auto stop = [](const auto& h) { if (h) caf::anon_send_exit(h, caf::exit_reason::kill); };
       stop(router);
       stop(ingest);
@@ -118,6 +121,8 @@ status_or<std::unique_ptr<engine>> engine::open(config::engine_config cfg,
   if (!options.model_dir.empty()) cfg.model.dir = options.model_dir;
   if (options.precision) cfg.model.precision = *options.precision;
   p->cfg = cfg;
+  p->extension = options.extension;  // [CLUSTER]
+  engine_extension* ext = p->extension.get();
 
   auto fusion = policy::fusion_params_from(cfg.ranking);
   WINNOW_RETURN_IF_ERROR(policy::validate(fusion));
@@ -126,6 +131,10 @@ status_or<std::unique_ptr<engine>> engine::open(config::engine_config cfg,
   dbo.create_if_missing = options.create_if_missing;
   WINNOW_ASSIGN_OR_RETURN(p->db, storage::db::open(cfg.engine.data_dir, dbo));
   for (uint32_t s = 0; s < cfg.engine.shards; ++s) {
+    if (ext && !ext->local_shard(s)) {  // [CLUSTER] another node owns it
+      p->indexes.push_back(nullptr);
+      continue;
+    }
     index::index_options io;
     io.shard_id = s;
     io.bm25.k1 = static_cast<float>(cfg.index.k1);
@@ -152,9 +161,11 @@ status_or<std::unique_ptr<engine>> engine::open(config::engine_config cfg,
   p->sys_cfg = std::make_unique<engine_system_config>(cfg.engine.threads,
                                                     options.work_stealing ? caf::atom("stealing")
                                                                           : caf::atom("sharing"));
+  if (ext) WINNOW_RETURN_IF_ERROR(ext->configure(*p->sys_cfg));  // [CLUSTER]
   p->sys = std::make_unique<caf::actor_system>(*p->sys_cfg);
   auto& sys = *p->sys;
-  for (auto& ix : p->indexes) p->shards.push_back(spawn_coarse_ranker(sys, ix.get()));
+  for (auto& ix : p->indexes)
+    p->shards.push_back(ix ? spawn_coarse_ranker(sys, ix.get()) : coarse_ranker_actor{});
   if (!runners.empty()) {
     gpu_batcher_options bo;
     bo.classes = cfg.classes;
@@ -167,9 +178,15 @@ status_or<std::unique_ptr<engine>> engine::open(config::engine_config cfg,
   }
   p->reranker = spawn_reranker(sys, p->db.get(), fusion);
 
+  engine_wiring wiring{p->shards, p->batcher};
+  if (ext) {  // [CLUSTER] remote shards and batchers behind local stand-ins
+    WINNOW_ASSIGN_OR_RETURN(wiring, ext->wire(sys, *p->db, p->shards, p->batcher));
+    p->batcher = wiring.batcher;
+  }
+
   query_router_options ro;
-  ro.shards = p->shards;
-  ro.batcher = p->batcher;
+  ro.shards = wiring.shards;
+  ro.batcher = wiring.batcher;
   ro.reranker = p->reranker;
   ro.candidates = cfg.ranking.candidates;
   ro.default_mode = to_query_mode(cfg.ranking.mode);
@@ -179,10 +196,11 @@ status_or<std::unique_ptr<engine>> engine::open(config::engine_config cfg,
 
   ingest_options io;
   io.db = p->db.get();
-  io.shards = p->shards;
-  io.batcher = p->batcher;
+  io.shards = wiring.shards;
+  io.batcher = wiring.batcher;
   io.ingest_class = cfg.engine.ingest_class;
   p->ingest = spawn_ingest(sys, std::move(io));
+  if (ext) p->ingest = ext->wrap_ingest(sys, p->ingest);  // [CLUSTER]
 
   WINNOW_ASSIGN_OR_RETURN(p->recovered,
                           ask<uint64_t>(sys, p->ingest, control_timeout * 10, recover_atom::value));

@@ -35,6 +35,8 @@
 
 namespace winnow::actors {
 
+class engine_extension;  // actors/engine_extension.hpp
+
 struct engine_options {
   std::string data_dir;                         // "" = [engine] data_dir
   std::string model_dir;                        // "" = [model] dir
@@ -48,6 +50,8 @@ struct engine_options {
   // CAF scheduler: false = one shared queue (the default; best on machines
   // with few, busy cores), true = CAF's work-stealing workers.
   bool work_stealing = false;
+  // [CLUSTER] Rewires the engine's actors (a cluster node); null = one process.
+  std::shared_ptr<engine_extension> extension;
 };
 
 template <class T>

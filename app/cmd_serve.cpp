@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -25,6 +26,7 @@
 #include "http/server.hpp"
 
 #include "config/load_config.hpp"
+#include "actors/cluster/cluster_node.hpp"  // [CLUSTER] --node
 
 namespace winnow::app {
 namespace {
@@ -35,6 +37,7 @@ struct serve_args {
   std::string listen;  // empty: from the config, else 127.0.0.1:8080
   std::string model;   // empty: from the config
   unsigned io_threads = 2;
+  std::string node;    // [CLUSTER] empty: one process; else a [cluster] node name
 };
 
 // "HOST:PORT", "[::1]:PORT" → host, port.
@@ -125,12 +128,35 @@ int run_serve(const serve_args& a) {
   actors::engine_options eo;
   eo.data_dir = a.data;
   eo.model_dir = a.model;
+  // [CLUSTER] begin: --node NAME runs one node of [cluster] (actors/cluster/cluster_node.hpp).
+  std::optional<actors::cluster::node_plan> plan;
+  if (!a.node.empty()) {
+    auto p = actors::cluster::plan_node(cfg, a.node, a.data);
+    if (!p.ok()) {
+      std::fprintf(stderr, "winnow serve: %s\n", p.get_status().to_string().c_str());
+      return 2;
+    }
+    plan = std::move(p).value();
+    if (!plan->notice.empty()) std::fprintf(stderr, "winnow serve: %s\n", plan->notice.c_str());
+    plan->apply(&eo);
+  }
+  // [CLUSTER] end
   auto opened = actors::engine::open(cfg, eo);
   if (!opened.ok()) {
     std::fprintf(stderr, "winnow serve: %s\n", opened.get_status().to_string().c_str());
     return 1;
   }
   std::unique_ptr<actors::engine> engine = std::move(opened).value();
+  if (plan && !plan->frontend) {  // [CLUSTER] no HTTP: serve peers until stopped
+    std::printf("winnow: %s ready (data in %s)\n", plan->describe().c_str(), plan->data_dir.c_str());
+    std::fflush(stdout);
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    engine.reset();
+    std::fprintf(stderr, "winnow serve: node %s stopped\n", plan->name.c_str());
+    return 0;
+  }
+  if (plan) std::printf("winnow: %s ready\n", plan->describe().c_str());
   auto api = std::make_unique<actor_engine_api>(*engine);
   auto server = std::make_unique<http::server>(*api, metrics, so);
   if (status s = server->start(); !s.ok()) {
@@ -161,6 +187,8 @@ void add_serve_command(CLI::App& root) {
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   cmd->add_option("--io-threads", args->io_threads, "HTTP io threads")->capture_default_str();
   cmd->add_option("--model", args->model, "model directory (default: [model] dir)");
+  cmd->add_option("--node", args->node,
+                  "run as this node of the config's [cluster] (default: one process serving everything)");
   cmd->callback([args] {
     int rc = run_serve(*args);
     if (rc != 0) throw CLI::RuntimeError(rc);
