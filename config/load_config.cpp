@@ -37,11 +37,11 @@ preferred_tier = "high"
 name = "bulk"
 priority = 10
 max_queue_delay_us = 20000
-max_batch_tokens = 4096
+max_batch_tokens = 256
 max_queue = 4096
 timeout_ms = 0
 preferred_tier = "low"
-aging_us = 50000
+aging_us = 1000000
 
 [[devices]]
 name = "cpu"
