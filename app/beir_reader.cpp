@@ -158,4 +158,18 @@ status_or<std::vector<beir_query>> read_queries(const std::string& path) {
   return queries;
 }
 
+status_or<uint64_t> validate_corpus_file(const std::string& path, size_t max_listed) {
+  WINNOW_ASSIGN_OR_RETURN(corpus_check check, check_corpus(path, max_listed));
+  if (!check.errors.empty()) {
+    std::string message = path + ": rejected, nothing was ingested: " +
+                          std::to_string(check.bad_lines) + " malformed line(s)";
+    if (check.bad_lines > check.errors.size()) {
+      message += " (first " + std::to_string(check.errors.size()) + " listed)";
+    }
+    for (const auto& err : check.errors) message += "\n  " + err;
+    return status::invalid_argument(message);
+  }
+  return check.documents;
+}
+
 }  // namespace winnow::app

@@ -65,6 +65,11 @@ struct corpus_check {
 // without storing anything. I/O errors stop the pass and are returned as a status.
 status_or<corpus_check> check_corpus(const std::string& path, size_t max_listed = 20);
 
+// The check pass of the ingest policy [INGEST_REJECTS_FILE]: the number of
+// documents, or invalid_argument naming the file and listing the bad lines
+// (at most max_listed, plus the total). Writes nothing.
+status_or<uint64_t> validate_corpus_file(const std::string& path, size_t max_listed = 20);
+
 // Reads every query of a queries file.
 status_or<std::vector<beir_query>> read_queries(const std::string& path);
 

@@ -14,6 +14,7 @@
 
 #include "app/cli_error.hpp"
 #include "app/command_registry.hpp"
+#include "app/beir_reader.hpp"
 #include "app/engine_corpus_ingester.hpp"
 #include "app/engine_session.hpp"
 #include "common/clock.hpp"

@@ -51,22 +51,14 @@ status_or<ingest_summary> corpus_ingester::ingest_file(const std::string& path,
                                                        const ack_callback& on_ack) {
   ingest_summary summary;
   const time_point_ns check_start = monotonic_now_ns();
-  WINNOW_ASSIGN_OR_RETURN(corpus_check check, check_corpus(path, options_.max_listed_errors));
+  WINNOW_ASSIGN_OR_RETURN(const uint64_t documents,
+                          validate_corpus_file(path, options_.max_listed_errors));
   summary.check_s = seconds_since(check_start);
-  if (!check.errors.empty()) {
-    std::string message = path + ": rejected, nothing was ingested: " +
-                          std::to_string(check.bad_lines) + " malformed line(s)";
-    if (check.bad_lines > check.errors.size()) {
-      message += " (first " + std::to_string(check.errors.size()) + " listed)";
-    }
-    for (const auto& e : check.errors) message += "\n  " + e;
-    return status::invalid_argument(message);
-  }
 
   WINNOW_ASSIGN_OR_RETURN(auto reader, beir_corpus_reader::open(path));
   const time_point_ns write_start = monotonic_now_ns();
   ingest_progress progress;
-  progress.docs_total = check.documents;
+  progress.docs_total = documents;
   std::vector<storage::document> batch;
   batch.reserve(options_.batch_docs);
   beir_document doc;

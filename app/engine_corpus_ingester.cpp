@@ -13,20 +13,6 @@ double seconds_since(time_point_ns t) {
 
 }  // namespace
 
-status_or<uint64_t> validate_corpus_file(const std::string& path) {
-  WINNOW_ASSIGN_OR_RETURN(corpus_check check, check_corpus(path));
-  if (!check.errors.empty()) {
-    std::string message = path + ": rejected, nothing was ingested: " +
-                          std::to_string(check.bad_lines) + " malformed line(s)";
-    if (check.bad_lines > check.errors.size()) {
-      message += " (first " + std::to_string(check.errors.size()) + " listed)";
-    }
-    for (const auto& err : check.errors) message += "\n  " + err;
-    return status::invalid_argument(message);
-  }
-  return check.documents;
-}
-
 status_or<engine_ingest_summary> ingest_corpus(actors::engine& e, const std::string& path,
                                                uint64_t docs_total, size_t batch_docs,
                                                const corpus_ingester::progress_callback& on_progress,

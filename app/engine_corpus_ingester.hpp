@@ -22,12 +22,9 @@ struct engine_ingest_summary {
   double searchable_s = 0; // until everything was indexed and encoded (when waited for)
 };
 
-// The check pass [INGEST_REJECTS_FILE]: the number of documents, or
-// invalid_argument listing the bad lines (file and line numbers). Runs before
-// the engine is opened, so a bad file costs no model load and writes nothing.
-status_or<uint64_t> validate_corpus_file(const std::string& path);
-
-// REQUIRES: validate_corpus_file(path) succeeded with `docs_total`.
+// REQUIRES: validate_corpus_file(path) (app/beir_reader.hpp) succeeded with
+// `docs_total` — run it before the engine is opened, so a bad file costs no
+// model load and writes nothing.
 status_or<engine_ingest_summary> ingest_corpus(actors::engine& e, const std::string& path,
                                                uint64_t docs_total, size_t batch_docs,
                                                const corpus_ingester::progress_callback& on_progress,
