@@ -47,12 +47,8 @@ void engine_metrics_feeder::update(const actors::engine_stats& s,
   for (const auto& name : devices_seen_)
     if (present.count(name) == 0) metrics_.set_device_up(name, false);
 
-  if (double d = delta("accepted", static_cast<double>(s.ingest.accepted_total)); d > 0)
-    metrics_.add_documents_accepted(static_cast<uint64_t>(d));
   if (double d = delta("searchable", static_cast<double>(s.states.searchable)); d > 0)
     metrics_.add_documents_searchable(static_cast<uint64_t>(d));
-  if (double d = delta("degraded", static_cast<double>(s.queries.degraded)); d > 0)
-    metrics_.add_degraded(k_all, static_cast<uint64_t>(d));
 
   have_previous_ = true;
   previous_at_ = now;

@@ -27,15 +27,17 @@
 //   device_seconds delta / wall delta  → device_busy_fraction{device}       gauge, clamped to [0, 1]
 //                                        (needs two snapshots; device time is charged when a batch
 //                                        ends, so this is a per-interval estimate)
-//   ingest.accepted_total              → documents_accepted_total
 //   states.searchable                  → documents_searchable_total (increases of the searchable
 //                                        count; a delete lowers the baseline, it does not count)
 //   class_stats.rejected_queue_full    → rejected_total{class,reason="queue_full"}
 //   class_stats.rejected_timeout       → rejected_total{class,reason="timeout"}
-//   queries.degraded                   → degraded_total{class="all"} (the router does not keep
-//                                        it per class)
-// Not fed (no source in engine_stats): batch_size/batch_tokens histograms,
-// queue_wait_seconds, documents_rejected_total, partial answers.
+//     (the scheduler's refusals of encode work, searches and ingest alike; the HTTP
+//     layer's own refusals use reason="server_in_flight", so nothing is counted twice)
+// Not fed here: documents_accepted/rejected_total and degraded_total{class}
+// (the HTTP layer counts them per request, with the class; feeding the
+// engine's totals too would count them twice); batch_size/batch_tokens
+// histograms and queue_wait_seconds (engine_stats has no per-batch or
+// per-request samples); partial answers (no series).
 //
 // Thread-safety: update() is not reentrant; call it from one thread (the
 // poller's). http::metrics itself is thread-safe.

@@ -160,8 +160,8 @@ void metrics::add_documents_rejected(uint64_t n) {
   impl_->docs_rejected_c.Increment(static_cast<double>(n));
 }
 
-void metrics::add_degraded(std::string_view class_name, uint64_t n) {
-  impl_->degraded.Add({{"class", s(class_name)}}).Increment(static_cast<double>(n));
+void metrics::add_degraded(std::string_view class_name) {
+  impl_->degraded.Add({{"class", s(class_name)}}).Increment();
 }
 
 void metrics::add_rejected(std::string_view class_name, std::string_view reason, uint64_t n) {

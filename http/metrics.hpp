@@ -49,7 +49,7 @@ class metrics {
   void add_documents_accepted(uint64_t n);
   void add_documents_searchable(uint64_t n);
   void add_documents_rejected(uint64_t n);
-  void add_degraded(std::string_view class_name, uint64_t n = 1);
+  void add_degraded(std::string_view class_name);
   void add_rejected(std::string_view class_name, std::string_view reason, uint64_t n = 1);
 
   // The Prometheus text exposition format (version 0.0.4).
