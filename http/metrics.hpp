@@ -21,7 +21,9 @@
 //   documents_searchable_total                     counter
 //   documents_rejected_total                       counter
 //   degraded_total{class}                          counter (answers with a skipped stage)
-//   rejected_total{class,reason}                   counter (admission refusals: 429/503)
+//   rejected_total{class,reason}                   counter (refusals: the server's 429/503,
+//                                                  reason server_in_flight; the scheduler's,
+//                                                  reason queue_full / timeout)
 
 #include <cstdint>
 #include <memory>
