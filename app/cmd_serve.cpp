@@ -22,6 +22,8 @@
 #include "common/status_or.hpp"
 #include "actors/engine.hpp"
 #include "app/actor_engine_api.hpp"
+#include "app/engine_metrics_feeder.hpp"
+#include "app/engine_metrics_poller.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 
@@ -167,11 +169,16 @@ int run_serve(const serve_args& a) {
               server->url().c_str(), engine->config().engine.shards,
               engine->config().devices.size(), engine->config().engine.data_dir.c_str());
   std::fflush(stdout);
+  // The engine's queues, devices, cost and document counts → /metrics, once a second.
+  engine_metrics_feeder feeder(metrics);
+  engine_metrics_poller poller([e = engine.get()] { return e->stats(); }, feeder);
+  poller.start();
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::fprintf(stderr, "winnow serve: %s received, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   uint32_t failed = server->stop(std::chrono::seconds(10));
+  poller.stop();  // before the engine it polls goes away
   engine.reset();  // stops the actors (pending callbacks complete or are dropped), closes RocksDB
   server.reset();
   api.reset();

@@ -164,8 +164,9 @@ void metrics::add_degraded(std::string_view class_name) {
   impl_->degraded.Add({{"class", s(class_name)}}).Increment();
 }
 
-void metrics::add_rejected(std::string_view class_name, std::string_view reason) {
-  impl_->rejected.Add({{"class", s(class_name)}, {"reason", s(reason)}}).Increment();
+void metrics::add_rejected(std::string_view class_name, std::string_view reason, uint64_t n) {
+  impl_->rejected.Add({{"class", s(class_name)}, {"reason", s(reason)}})
+      .Increment(static_cast<double>(n));
 }
 
 std::string metrics::serialize() const {

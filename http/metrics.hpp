@@ -21,7 +21,9 @@
 //   documents_searchable_total                     counter
 //   documents_rejected_total                       counter
 //   degraded_total{class}                          counter (answers with a skipped stage)
-//   rejected_total{class,reason}                   counter (admission refusals: 429/503)
+//   rejected_total{class,reason}                   counter (refusals: the server's 429/503,
+//                                                  reason server_in_flight; the scheduler's,
+//                                                  reason queue_full / timeout)
 
 #include <cstdint>
 #include <memory>
@@ -50,7 +52,7 @@ class metrics {
   void add_documents_searchable(uint64_t n);
   void add_documents_rejected(uint64_t n);
   void add_degraded(std::string_view class_name);
-  void add_rejected(std::string_view class_name, std::string_view reason);
+  void add_rejected(std::string_view class_name, std::string_view reason, uint64_t n = 1);
 
   // The Prometheus text exposition format (version 0.0.4).
   std::string serialize() const;

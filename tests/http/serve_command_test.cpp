@@ -10,7 +10,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "tests/http/http_test_client.hpp"
 #include "tests/support/test_support.hpp"
@@ -108,6 +110,57 @@ TEST(serve_command, serves_until_sigterm_and_keeps_acknowledged_documents) {
     EXPECT_EQ(s.json()["results"][0]["id"], "kept") << s.body;
     EXPECT_EQ(p.terminate(), 0);
   }
+}
+
+// The value on the first exposition line starting with `prefix`, or -1.
+double metric_value(const std::string& text, const std::string& prefix) {
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at, end - at);
+    if (line.rfind(prefix, 0) == 0) {
+      auto space = line.rfind(' ');
+      return std::stod(line.substr(space + 1));
+    }
+    at = end + 1;
+  }
+  return -1;
+}
+
+// The engine's own numbers (queues, devices, device time, documents) reach
+// /metrics: the poller copies engine::stats() into the registry once a second.
+TEST(serve_command, metrics_show_the_engine_queues_devices_and_documents) {
+  if (!std::filesystem::exists(winnow_binary())) GTEST_SKIP() << "winnow binary not built";
+  if (winnow::testing::model_dir().empty()) GTEST_SKIP() << "model files not present";
+  winnow::testing::temp_dir dir;
+  serve_process p(dir.str() + "/data");
+  std::string line = p.read_line();
+  uint16_t port = port_of(line);
+  ASSERT_NE(port, 0) << "unexpected first line: " << line;
+  test_client c(port);
+  auto r = c.request("POST", "/v1/documents",
+                     R"([{"id":"m1","title":"Metered","text":"gauges and counters"}])");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto s = c.request("POST", "/v1/search", R"({"query":"counters","class":"interactive"})");
+  ASSERT_EQ(s.status, 200u) << s.body;
+
+  // Wait (bounded) for a poll after the document became searchable.
+  std::string text;
+  bool seen = false;
+  for (int i = 0; i < 300 && !seen; ++i) {
+    auto m = c.request("GET", "/metrics");
+    ASSERT_EQ(m.status, 200u);
+    text = m.body;
+    seen = metric_value(text, "winnow_documents_searchable_total") >= 1 &&
+           metric_value(text, "winnow_device_seconds_total{class=\"all\"") > 0;
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(seen) << text;
+  EXPECT_GE(metric_value(text, "winnow_queue_depth{class=\"interactive\"}"), 0) << text;
+  EXPECT_EQ(metric_value(text, "winnow_device_up{device="), 1) << text;
+  // Counted once, by the HTTP layer (the feeder leaves it alone).
+  EXPECT_EQ(metric_value(text, "winnow_documents_accepted_total"), 1) << text;
+  EXPECT_EQ(p.terminate(), 0);
 }
 
 TEST(serve_command, refuses_a_bad_listen_address) {
