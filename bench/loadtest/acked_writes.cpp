@@ -8,6 +8,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "bench/loadtest/target_endpoints.hpp"
+
 namespace winnow::loadtest {
 namespace {
 
@@ -15,21 +17,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-
-std::vector<tcp::endpoint> endpoints_of(const target_url& t) {
-  std::vector<tcp::endpoint> eps;
-  for (const ip_address& a : t.addresses) {
-    if (!is_loopback(a)) continue;  // parse_target_url vetted them; never dial anything else
-    if (a.is_v6) {
-      asio::ip::address_v6::bytes_type b;
-      std::copy(a.bytes.begin(), a.bytes.end(), b.begin());
-      eps.emplace_back(asio::ip::address_v6(b), t.port);
-    } else {
-      eps.emplace_back(asio::ip::address_v4({a.bytes[0], a.bytes[1], a.bytes[2], a.bytes[3]}), t.port);
-    }
-  }
-  return eps;
-}
 
 }  // namespace
 
@@ -63,7 +50,7 @@ status_or<verify_result> verify_documents(const target_url& target, const std::v
                                           const std::vector<std::pair<std::string, std::string>>& headers,
                                           const std::string& path_prefix) {
   verify_result v;
-  const std::vector<tcp::endpoint> eps = endpoints_of(target);
+  const std::vector<tcp::endpoint> eps = loopback_endpoints(target);
   if (eps.empty()) return status::invalid_argument("verify_documents: no loopback address to dial");
   asio::io_context ioc;
   tcp::socket socket(ioc);

@@ -14,6 +14,7 @@
 
 #include "bench/loadtest/arrival_schedule.hpp"
 #include "bench/loadtest/process_memory.hpp"
+#include "bench/loadtest/target_endpoints.hpp"
 #include "common/clock.hpp"
 
 namespace winnow::loadtest {
@@ -63,17 +64,7 @@ class runner {
         arrival_timer_(ioc_),
         memory_timer_(ioc_),
         signals_(ioc_) {
-    for (const ip_address& a : o.target.addresses) {
-      asio::ip::address addr;
-      if (a.is_v6) {
-        asio::ip::address_v6::bytes_type b;
-        std::copy(a.bytes.begin(), a.bytes.end(), b.begin());
-        addr = asio::ip::address_v6(b);
-      } else {
-        addr = asio::ip::address_v4(asio::ip::address_v4::bytes_type{a.bytes[0], a.bytes[1], a.bytes[2], a.bytes[3]});
-      }
-      endpoints_.emplace_back(addr, o.target.port);
-    }
+    endpoints_ = loopback_endpoints(o.target);
     host_header_ = o.target.host + ":" + std::to_string(o.target.port);
     result_.classes.resize(o.classes.size());
     body_cursor_.assign(o.classes.size(), 0);
