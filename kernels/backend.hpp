@@ -21,6 +21,7 @@
 
 #include "common/status.hpp"
 #include "common/status_or.hpp"
+#include "kernels/weight_layout.hpp"
 
 namespace winnow::kernels {
 
@@ -70,8 +71,10 @@ struct quantize_rows_f32_s8_op {
 };
 
 // out[m, n] = (sum_k a[m, k] * b[n, k]) * a_scales[m] * b_scales[n] + bias[n]
-// with an exact int32 accumulator. `b` is a weight in PyTorch Linear layout
-// [out_features, in_features], quantized per output channel.
+// with an exact int32 accumulator. `b` is a weight quantized per output
+// channel, in PyTorch Linear layout [out_features, in_features] or, with
+// b_layout = panels16x4, packed as weight_layout.hpp describes (the tensor
+// still says [N, K] with row_stride K; its data holds panels_bytes(N, K)).
 struct gemm_s8s8_f32_op {
   tensor a;         // s8  [M, K]
   tensor a_scales;  // f32 [M, 1]
@@ -79,6 +82,7 @@ struct gemm_s8s8_f32_op {
   tensor b_scales;  // f32 [N, 1]
   tensor bias;      // f32 [1, N], optional
   tensor out;       // f32 [M, N]
+  weight_layout b_layout = weight_layout::rows;
 };
 
 // out[m, n] = sum_k a[m, k] * b[n, k] + bias[n] (fp32 reference path).

@@ -60,6 +60,33 @@ void quantize_per_channel(const std::vector<float>& w, int64_t n_dim, int64_t k_
   }
 }
 
+// panels16x4 when the backend runs an int8 matmul with it (the CPU backend's
+// packed layout, weight_layout.hpp), otherwise PyTorch's rows. Asked with a
+// never-run op: supports() checks shapes and dtypes, not memory.
+kernels::weight_layout preferred_s8_layout(const kernels::backend& backend, int64_t n_dim, int64_t k_dim) {
+  static int8_t dummy;
+  using kernels::dtype;
+  using kernels::tensor;
+  kernels::gemm_s8s8_f32_op probe{tensor::make(&dummy, dtype::s8, 1, k_dim), tensor::make(&dummy, dtype::f32, 1, 1),
+                                  tensor::make(&dummy, dtype::s8, n_dim, k_dim),
+                                  tensor::make(&dummy, dtype::f32, n_dim, 1), tensor{},
+                                  tensor::make(&dummy, dtype::f32, 1, n_dim), kernels::weight_layout::panels16x4};
+  return backend.supports(probe) ? kernels::weight_layout::panels16x4 : kernels::weight_layout::rows;
+}
+
+status_or<device_tensor> upload_s8_weights(kernels::backend& backend, const std::vector<int8_t>& q,
+                                           int64_t n_dim, int64_t k_dim, kernels::weight_layout layout) {
+  if (layout == kernels::weight_layout::rows) return upload(backend, q.data(), kernels::dtype::s8, n_dim, k_dim);
+  std::vector<int8_t> packed(static_cast<size_t>(kernels::panels_bytes(n_dim, k_dim)));
+  kernels::pack_s8_panels(q.data(), n_dim, k_dim, k_dim, packed.data());
+  WINNOW_ASSIGN_OR_RETURN(kernels::buffer b, backend.alloc(packed.size()));
+  device_tensor t;
+  t.buf = kernels::buffer_ptr(&backend, b);
+  t.view = kernels::tensor::make(b.ptr, kernels::dtype::s8, n_dim, k_dim);
+  WINNOW_RETURN_IF_ERROR(backend.upload(b, 0, packed.data(), packed.size()));
+  return t;
+}
+
 // Rows of several checkpoint tensors stacked into one [sum(N), K] linear.
 status_or<linear_weights> load_linear(const safetensors_file& f, kernels::backend& backend,
                                       const std::vector<std::string>& prefixes, int64_t n_each, int64_t k_dim,
@@ -79,7 +106,8 @@ status_or<linear_weights> load_linear(const safetensors_file& f, kernels::backen
     std::vector<int8_t> q;
     std::vector<float> scales;
     quantize_per_channel(w, n_dim, k_dim, q, scales);
-    WINNOW_ASSIGN_OR_RETURN(l.w_s8, upload(backend, q.data(), kernels::dtype::s8, n_dim, k_dim));
+    l.w_s8_layout = preferred_s8_layout(backend, n_dim, k_dim);
+    WINNOW_ASSIGN_OR_RETURN(l.w_s8, upload_s8_weights(backend, q, n_dim, k_dim, l.w_s8_layout));
     WINNOW_ASSIGN_OR_RETURN(l.w_scales, upload(backend, scales.data(), kernels::dtype::f32, n_dim, 1));
   }
   return l;

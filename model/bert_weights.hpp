@@ -23,7 +23,8 @@ struct device_tensor {
 
 struct linear_weights {
   device_tensor w_f32;     // f32 [N, K]; empty once fp32 is dropped
-  device_tensor w_s8;      // s8 [N, K]; empty unless int8 was prepared
+  device_tensor w_s8;      // s8 [N, K] in w_s8_layout; empty unless int8 was prepared
+  kernels::weight_layout w_s8_layout = kernels::weight_layout::rows;
   device_tensor w_scales;  // f32 [N, 1]
   device_tensor bias;      // f32 [1, N]
 };
@@ -40,7 +41,8 @@ struct bert_weights {
 
 // Reads every tensor the config implies (a "bert." prefix is accepted);
 // errors name the file and tensor. With `int8`, also quantizes the linear
-// weights. REQUIRES: backend outlives the result.
+// weights, packed in the backend's preferred layout (panels16x4 where the
+// backend supports it, else rows). REQUIRES: backend outlives the result.
 status_or<bert_weights> load_bert_weights(const safetensors_file& file, const model_config& config,
                                           bool int8, kernels::backend& backend);
 

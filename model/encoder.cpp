@@ -97,7 +97,8 @@ status encoder::impl::linear(const tensor& x, const linear_weights& w, const ten
     const tensor q = tensor::make(s8.data(), dtype::s8, x.rows, x.cols);
     const tensor sc = tensor::make(scales.data(), dtype::f32, x.rows, 1);
     WINNOW_RETURN_IF_ERROR(backend->run(kernels::quantize_rows_f32_s8_op{x, q, sc}));
-    return backend->run(kernels::gemm_s8s8_f32_op{q, sc, w.w_s8.view, w.w_scales.view, w.bias.view, out});
+    return backend->run(
+        kernels::gemm_s8s8_f32_op{q, sc, w.w_s8.view, w.w_scales.view, w.bias.view, out, w.w_s8_layout});
   }
   return backend->run(kernels::gemm_f32_op{x, w.w_f32.view, w.bias.view, out});
 }

@@ -6,7 +6,8 @@
 //
 // usage: winnow_encoder_bench --model DIR --corpus corpus.jsonl.gz
 //          --queries queries.jsonl [--passages 64] [--query-count 200]
-//          [--python python3] [--work DIR] [--threads 1|2] [--skip-ort]
+//          [--python python3] [--work DIR] [--threads 1|2] [--precision int8|fp32]
+//          [--skip-ort]
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -117,7 +118,8 @@ int main(int argc, char** argv) {
   for (const char* req : {"--model", "--corpus", "--queries"}) {
     if (!args.count(req)) {
       std::fprintf(stderr, "usage: %s --model DIR --corpus corpus.jsonl.gz --queries queries.jsonl "
-                   "[--passages N] [--query-count N] [--python PY] [--work DIR] [--skip-ort]\n", argv[0]);
+                   "[--passages N] [--query-count N] [--python PY] [--work DIR] [--threads 1|2] "
+                   "[--precision int8|fp32] [--skip-ort]\n", argv[0]);
       return 2;
     }
   }
@@ -129,7 +131,9 @@ int main(int argc, char** argv) {
     for (const char* p : {"fp32", "int8"})
       for (int threads : {1, 2})
         for (int batch : {1, 8, 32, 128}) {
-          if (!args.count("--threads") || std::stoi(args["--threads"]) == threads) {
+          const bool wanted_threads = !args.count("--threads") || std::stoi(args["--threads"]) == threads;
+          const bool wanted_precision = !args.count("--precision") || args["--precision"] == p;
+          if (wanted_threads && wanted_precision) {
             runs.push_back({p, threads, max_tokens, batch});
           }
         }
@@ -192,7 +196,11 @@ int main(int argc, char** argv) {
   encoders.clear();
 
   std::map<std::string, std::vector<double>> latency, latency_cpu;
+  std::vector<std::string> query_precisions;
   for (const char* p : {"int8", "fp32"}) {
+    if (!args.count("--precision") || args["--precision"] == p) query_precisions.push_back(p);
+  }
+  for (const auto& p : query_precisions) {
     auto enc = load(model, p, 1, 32);
     for (size_t i = 0; i < std::min<size_t>(20, queries.size()); ++i) (void)enc->encode({queries[i]});
     for (const auto& q : queries) {
@@ -231,13 +239,13 @@ int main(int argc, char** argv) {
   std::printf("\nQuery encoding (<= 32 tokens, batch 1, 1 thread), ms: thread CPU time, then wall-clock\n\n");
   std::printf("| precision | winnow p50 | winnow p99 | ORT p50 | ORT p99 | winnow p50 wall | winnow p99 wall | ORT p50 wall | ORT p99 wall |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
-  for (const char* p : {"int8", "fp32"}) {
+  for (const auto& p : query_precisions) {
     std::vector<double> o, oc;
     if (!ort.is_null()) {
       o = ort["queries"][p].get<std::vector<double>>();
       oc = ort["queries_cpu"][p].get<std::vector<double>>();
     }
-    std::printf("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", p,
+    std::printf("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", p.c_str(),
                 percentile(latency_cpu[p], 0.5), percentile(latency_cpu[p], 0.99), percentile(oc, 0.5),
                 percentile(oc, 0.99), percentile(latency[p], 0.5), percentile(latency[p], 0.99),
                 percentile(o, 0.5), percentile(o, 0.99));

@@ -17,6 +17,13 @@
 namespace winnow::kernels::cpu {
 namespace {
 
+// b[n, k] in either layout (the reference and generic paths; the fast paths
+// walk the layouts directly).
+inline int8_t weight_at(const gemm_s8s8_f32_op& o, int64_t n, int64_t k) {
+  const auto* b = static_cast<const int8_t*>(o.b.data);
+  return o.b_layout == weight_layout::rows ? b[n * o.b.row_stride + k] : b[panels_offset(n, k, o.b.cols)];
+}
+
 inline float dequantize(int32_t acc, float a_scale, float b_scale, const float* bias, int64_t n) {
   float v = static_cast<float>(acc) * a_scale * b_scale;
   return bias ? v + bias[n] : v;
@@ -26,7 +33,6 @@ inline float dequantize(int32_t acc, float a_scale, float b_scale, const float* 
 
 void gemm_s8s8_f32_ref(const gemm_s8s8_f32_op& o) {
   const auto* a = static_cast<const int8_t*>(o.a.data);
-  const auto* b = static_cast<const int8_t*>(o.b.data);
   const auto* as = static_cast<const float*>(o.a_scales.data);
   const auto* bs = static_cast<const float*>(o.b_scales.data);
   const auto* bias = static_cast<const float*>(o.bias.data);
@@ -36,7 +42,7 @@ void gemm_s8s8_f32_ref(const gemm_s8s8_f32_op& o) {
     for (int64_t n = 0; n < o.b.rows; ++n) {
       int32_t acc = 0;
       for (int64_t k = 0; k < k_dim; ++k) {
-        acc += static_cast<int32_t>(a[m * o.a.row_stride + k]) * b[n * o.b.row_stride + k];
+        acc += static_cast<int32_t>(a[m * o.a.row_stride + k]) * weight_at(o, n, k);
       }
       out[m * o.out.row_stride + n] =
           dequantize(acc, as[m * o.a_scales.row_stride], bs[n * o.b_scales.row_stride], bias, n);
@@ -46,23 +52,18 @@ void gemm_s8s8_f32_ref(const gemm_s8s8_f32_op& o) {
 
 namespace {
 
-// Scalar dot product for tails and the portable fallback.
-inline int32_t dot_s8(const int8_t* a, const int8_t* b, int64_t k) {
-  int32_t acc = 0;
-  for (int64_t i = 0; i < k; ++i) acc += static_cast<int32_t>(a[i]) * b[i];
-  return acc;
-}
-
+// The portable fallback over output channels [n_begin, n_end).
 void gemm_rows_generic(const gemm_s8s8_f32_op& o, int64_t n_begin, int64_t n_end) {
   const auto* a = static_cast<const int8_t*>(o.a.data);
-  const auto* b = static_cast<const int8_t*>(o.b.data);
   const auto* as = static_cast<const float*>(o.a_scales.data);
   const auto* bs = static_cast<const float*>(o.b_scales.data);
   const auto* bias = static_cast<const float*>(o.bias.data);
   auto* out = static_cast<float*>(o.out.data);
   for (int64_t m = 0; m < o.a.rows; ++m) {
     for (int64_t n = n_begin; n < n_end; ++n) {
-      int32_t acc = dot_s8(a + m * o.a.row_stride, b + n * o.b.row_stride, o.a.cols);
+      const int8_t* row = a + m * o.a.row_stride;
+      int32_t acc = 0;
+      for (int64_t k = 0; k < o.a.cols; ++k) acc += static_cast<int32_t>(row[k]) * weight_at(o, n, k);
       out[m * o.out.row_stride + n] =
           dequantize(acc, as[m * o.a_scales.row_stride], bs[n * o.b_scales.row_stride], bias, n);
     }
@@ -175,7 +176,8 @@ __attribute__((target("avx2,fma"))) void gemm_block_avx2(const gemm_s8s8_f32_op&
 constexpr int64_t block_n = 64;
 constexpr int64_t block_m = 32;
 
-// Whether any element is -128 (a vectorizable min-reduction, one pass).
+}  // namespace
+
 bool holds_min_s8(const tensor& t) {
   for (int64_t r = 0; r < t.rows; ++r) {
     const auto* p = static_cast<const int8_t*>(t.data) + r * t.row_stride;
@@ -186,12 +188,15 @@ bool holds_min_s8(const tensor& t) {
   return false;
 }
 
-}  // namespace
-
 void gemm_s8s8_f32_fast(const gemm_s8s8_f32_op& o, int threads) {
   const int64_t n_dim = o.b.rows, m_dim = o.a.rows;
 #if defined(__x86_64__)
-  const bool avx2 = has_avx2_fma() && o.a.cols % 32 == 0 && n_dim % 2 == 0 && !holds_min_s8(o.a);
+  const bool no_min_s8 = (has_avx2_fma() && !holds_min_s8(o.a));
+  if (o.b_layout == weight_layout::panels16x4 && no_min_s8) {
+    gemm_s8s8_f32_panels_avx2(o, threads);
+    return;
+  }
+  const bool avx2 = no_min_s8 && o.b_layout == weight_layout::rows && o.a.cols % 32 == 0 && n_dim % 2 == 0;
 #else
   const bool avx2 = false;
 #endif

@@ -58,6 +58,12 @@ struct checker {
     WINNOW_RETURN_IF_ERROR(check(n, "a", o.a, dtype::s8, -1, -1));
     WINNOW_RETURN_IF_ERROR(check(n, "a_scales", o.a_scales, dtype::f32, o.a.rows, 1));
     WINNOW_RETURN_IF_ERROR(check(n, "b", o.b, dtype::s8, -1, o.a.cols));
+    if (o.b_layout == weight_layout::panels16x4 &&
+        (o.b.cols % panel_k_group != 0 || o.b.row_stride != o.b.cols)) {
+      return status::invalid_argument(std::string(n) + ": operand 'b' in layout panels16x4 needs K % " +
+                                      std::to_string(panel_k_group) + " == 0 and row_stride == K; got K " +
+                                      std::to_string(o.b.cols) + ", row_stride " + std::to_string(o.b.row_stride));
+    }
     WINNOW_RETURN_IF_ERROR(check(n, "b_scales", o.b_scales, dtype::f32, o.b.rows, 1));
     WINNOW_RETURN_IF_ERROR(check_optional(n, "bias", o.bias, dtype::f32, 1, o.b.rows));
     return check(n, "out", o.out, dtype::f32, o.a.rows, o.b.rows);

@@ -28,7 +28,8 @@ struct supports_visitor {
     return o.in.type == dtype::f32 && o.out.type == dtype::s8 && o.scales.type == dtype::f32;
   }
   bool operator()(const gemm_s8s8_f32_op& o) const {
-    return o.a.type == dtype::s8 && o.b.type == dtype::s8 && o.out.type == dtype::f32;
+    return o.a.type == dtype::s8 && o.b.type == dtype::s8 && o.out.type == dtype::f32 &&
+           o.b_layout == weight_layout::rows;  // the packed CPU layout is not for GPUs
   }
   bool operator()(const gemm_f32_op& o) const {
     return o.a.type == dtype::f32 && o.b.type == dtype::f32 && o.out.type == dtype::f32;

@@ -162,6 +162,10 @@ bool cublaslt_eligible(const gemm_s8s8_f32_op& o) {
 }
 
 status validate(const gemm_s8s8_f32_op& o) {
+  if (o.b_layout != weight_layout::rows) {
+    return status::unsupported(std::string("gemm_s8s8_f32: weight layout ") + to_string(o.b_layout) +
+                               " is not implemented on CUDA; use rows");
+  }
   WINNOW_RETURN_IF_ERROR(expect_tensor("gemm_s8s8_f32.a", o.a, dtype::s8, -1, -1));
   WINNOW_RETURN_IF_ERROR(expect_tensor("gemm_s8s8_f32.a_scales", o.a_scales, dtype::f32, o.a.rows, 1));
   WINNOW_RETURN_IF_ERROR(expect_tensor("gemm_s8s8_f32.b", o.b, dtype::s8, -1, o.a.cols));

@@ -1,0 +1,158 @@
+// gemm_s8s8_f32 for weights in panels16x4 layout (kernels/weight_layout.hpp):
+// tiles of up to 6 activation rows x 16 output channels held in twelve AVX2
+// accumulators, one output channel per int32 lane.
+//
+// Why this shape: on AVX2 (no VNNI) an int8 multiply-add needs vpmaddubsw
+// (u8 x s8 -> pairs in int16) plus vpmaddwd (pairs -> int32), two
+// multiply-port instructions per 32 products, so the kernel's job is to keep
+// those ports busy: each 32-byte weight load feeds 6 rows, each 4-byte
+// activation broadcast feeds 16 channels, and nothing needs a horizontal sum.
+// Exactness: vpmaddubsw saturates its int16 pairs, so the unsigned operand is
+// |b| (<= 128) and b's sign moves onto the activation (vpsignb); a pair is
+// then at most 2 x 128 x 127 = 32512. That needs a != -128 (the caller checks).
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "kernels/cpu/cpu_ops.hpp"
+
+namespace winnow::kernels::cpu {
+
+#if defined(__x86_64__)
+namespace {
+
+constexpr int max_tile_rows = 6;
+// Activation rows per block: 48 rows x K stay in L2 (72 KiB at K = 1536)
+// while the 16-channel panels (6-24 KiB) stream through L1.
+constexpr int64_t block_rows = 48;
+
+struct panel_view {
+  const int8_t* a;
+  int64_t lda;
+  const int8_t* panels;
+  int64_t k_dim;
+};
+
+__attribute__((target("avx2,fma"))) inline __m256i broadcast4(const int8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return _mm256_set1_epi32(v);
+}
+
+__attribute__((target("avx2,fma"))) inline __m256i mac(__m256i acc, __m256i abs_w, __m256i w, __m256i x,
+                                                       __m256i ones) {
+  return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(abs_w, _mm256_sign_epi8(x, w)), ones));
+}
+
+// One panel's per-channel dequantization terms (zero past `valid`).
+struct panel_epilogue {
+  alignas(32) float b_scale[16];
+  alignas(32) float bias[16];
+  int valid;
+};
+
+panel_epilogue epilogue_of(const gemm_s8s8_f32_op& o, int64_t n0, int valid) {
+  panel_epilogue e{};
+  e.valid = valid;
+  const auto* bs = static_cast<const float*>(o.b_scales.data);
+  const auto* bias = static_cast<const float*>(o.bias.data);
+  for (int j = 0; j < valid; ++j) {
+    e.b_scale[j] = bs[(n0 + j) * o.b_scales.row_stride];
+    if (bias) e.bias[j] = bias[n0 + j];
+  }
+  return e;
+}
+
+// Dequantizes and stores one row's channels. The arithmetic is the
+// reference's, (acc * a_scale) * b_scale + bias, so results match it bitwise.
+__attribute__((target("avx2,fma"))) void store_row(const gemm_s8s8_f32_op& o, const panel_epilogue& e, int64_t m,
+                                                   int64_t n0, __m256i lo, __m256i hi) {
+  const __m256 a_scale = _mm256_set1_ps(static_cast<const float*>(o.a_scales.data)[m * o.a_scales.row_stride]);
+  __m256 v0 = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(lo), a_scale), _mm256_load_ps(e.b_scale));
+  __m256 v1 = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(hi), a_scale), _mm256_load_ps(e.b_scale + 8));
+  if (!o.bias.empty()) {
+    v0 = _mm256_add_ps(v0, _mm256_load_ps(e.bias));
+    v1 = _mm256_add_ps(v1, _mm256_load_ps(e.bias + 8));
+  }
+  float* dst = static_cast<float*>(o.out.data) + m * o.out.row_stride + n0;
+  if (e.valid == 16) {
+    _mm256_storeu_ps(dst, v0);
+    _mm256_storeu_ps(dst + 8, v1);
+    return;
+  }
+  alignas(32) float row[16];
+  _mm256_store_ps(row, v0);
+  _mm256_store_ps(row + 8, v1);
+  std::memcpy(dst, row, static_cast<size_t>(e.valid) * sizeof(float));
+}
+
+// R rows starting at m against the panel of channels [n0, n0 + 16).
+template <int R>
+__attribute__((target("avx2,fma"))) void tile(const gemm_s8s8_f32_op& o, const panel_view& v,
+                                              const panel_epilogue& e, int64_t m, int64_t n0) {
+  const __m256i ones = _mm256_set1_epi16(1);
+  const int8_t* panel = v.panels + n0 * v.k_dim;
+  const int8_t* rows[R];
+  for (int r = 0; r < R; ++r) rows[r] = v.a + (m + r) * v.lda;
+  __m256i lo[R], hi[R];
+  for (int r = 0; r < R; ++r) lo[r] = hi[r] = _mm256_setzero_si256();
+  for (int64_t k = 0; k < v.k_dim; k += 4) {
+    const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + k * 16));
+    const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + k * 16 + 32));
+    const __m256i u0 = _mm256_abs_epi8(w0);
+    const __m256i u1 = _mm256_abs_epi8(w1);
+    for (int r = 0; r < R; ++r) {
+      const __m256i x = broadcast4(rows[r] + k);
+      lo[r] = mac(lo[r], u0, w0, x, ones);
+      hi[r] = mac(hi[r], u1, w1, x, ones);
+    }
+  }
+  for (int r = 0; r < R; ++r) store_row(o, e, m + r, n0, lo[r], hi[r]);
+}
+
+void tail_tile(const gemm_s8s8_f32_op& o, const panel_view& v, const panel_epilogue& e, int64_t m, int rows,
+               int64_t n0) {
+  switch (rows) {
+    case 1: return tile<1>(o, v, e, m, n0);
+    case 2: return tile<2>(o, v, e, m, n0);
+    case 3: return tile<3>(o, v, e, m, n0);
+    case 4: return tile<4>(o, v, e, m, n0);
+    case 5: return tile<5>(o, v, e, m, n0);
+    default: return tile<6>(o, v, e, m, n0);
+  }
+}
+
+// Rows [m_begin, m_end) against panel p.
+void block(const gemm_s8s8_f32_op& o, const panel_view& v, int64_t m_begin, int64_t m_end, int64_t p) {
+  const int64_t n0 = p * panel_channels;
+  const panel_epilogue e =
+      epilogue_of(o, n0, static_cast<int>(std::min<int64_t>(panel_channels, o.b.rows - n0)));
+  int64_t m = m_begin;
+  for (; m + max_tile_rows <= m_end; m += max_tile_rows) tile<max_tile_rows>(o, v, e, m, n0);
+  if (m < m_end) tail_tile(o, v, e, m, static_cast<int>(m_end - m), n0);
+}
+
+}  // namespace
+
+void gemm_s8s8_f32_panels_avx2(const gemm_s8s8_f32_op& o, int threads) {
+  const panel_view v{static_cast<const int8_t*>(o.a.data), o.a.row_stride, static_cast<const int8_t*>(o.b.data),
+                     o.b.cols};
+  const int64_t panels = (o.b.rows + panel_channels - 1) / panel_channels;
+  const int64_t m_blocks = (o.a.rows + block_rows - 1) / block_rows;
+  const int64_t jobs = panels * m_blocks;
+  // Consecutive jobs share an activation block and walk the panels.
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && jobs > 1)
+  for (int64_t job = 0; job < jobs; ++job) {
+    const int64_t mb = job / panels;
+    block(o, v, mb * block_rows, std::min(o.a.rows, (mb + 1) * block_rows), job % panels);
+  }
+}
+#else
+void gemm_s8s8_f32_panels_avx2(const gemm_s8s8_f32_op&, int) {}
+#endif
+
+}  // namespace winnow::kernels::cpu
