@@ -1,11 +1,11 @@
 // gemm_s8s8_f32 for weights in panels16x4 layout (kernels/weight_layout.hpp):
-// tiles of up to 6 activation rows x 16 output channels held in twelve AVX2
+// tiles of up to 5 activation rows x 16 output channels held in ten AVX2
 // accumulators, one output channel per int32 lane.
 //
 // Why this shape: on AVX2 (no VNNI) an int8 multiply-add needs vpmaddubsw
 // (u8 x s8 -> pairs in int16) plus vpmaddwd (pairs -> int32), two
 // multiply-port instructions per 32 products, so the kernel's job is to keep
-// those ports busy: each 32-byte weight load feeds 6 rows, each 4-byte
+// those ports busy: each 32-byte weight load feeds 5 rows, each 4-byte
 // activation broadcast feeds 16 channels, and nothing needs a horizontal sum.
 // Exactness: vpmaddubsw saturates its int16 pairs, so the unsigned operand is
 // |b| (<= 128) and b's sign moves onto the activation (vpsignb); a pair is
@@ -25,10 +25,10 @@ namespace winnow::kernels::cpu {
 #if defined(__x86_64__)
 namespace {
 
-constexpr int max_tile_rows = 6;
-// Activation rows per block: 48 rows x K stay in L2 (72 KiB at K = 1536)
+constexpr int max_tile_rows = 5;
+// Activation rows per block: 40 rows x K stay in L2 (60 KiB at K = 1536)
 // while the 16-channel panels (6-24 KiB) stream through L1.
-constexpr int64_t block_rows = 48;
+constexpr int64_t block_rows = 40;
 
 struct panel_view {
   const int8_t* a;
@@ -90,28 +90,52 @@ __attribute__((target("avx2,fma"))) void store_row(const gemm_s8s8_f32_op& o, co
   std::memcpy(dst, row, static_cast<size_t>(e.valid) * sizeof(float));
 }
 
-// R rows starting at m against the panel of channels [n0, n0 + 16).
+// One row of a tile: its two accumulators (channels 0-7 and 8-15).
+struct row_acc {
+  __m256i lo, hi;
+};
+
+__attribute__((target("avx2,fma"), always_inline)) inline void row_step(row_acc& acc, const int8_t* a, __m256i u0,
+                                                                      __m256i w0, __m256i u1, __m256i w1,
+                                                                      __m256i ones) {
+  const __m256i x = broadcast4(a);
+  acc.lo = mac(acc.lo, u0, w0, x, ones);
+  acc.hi = mac(acc.hi, u1, w1, x, ones);
+}
+
+// R rows starting at m against the panel of channels [n0, n0 + 16). The rows
+// are named variables, not an array: GCC keeps named vectors in registers but
+// left an accumulator array on the stack (a load and a store per multiply-add).
 template <int R>
 __attribute__((target("avx2,fma"))) void tile(const gemm_s8s8_f32_op& o, const panel_view& v,
                                               const panel_epilogue& e, int64_t m, int64_t n0) {
+  static_assert(R >= 1 && R <= max_tile_rows, "tile rows");
   const __m256i ones = _mm256_set1_epi16(1);
   const int8_t* panel = v.panels + n0 * v.k_dim;
-  const int8_t* rows[R];
-  for (int r = 0; r < R; ++r) rows[r] = v.a + (m + r) * v.lda;
-  __m256i lo[R], hi[R];
-  for (int r = 0; r < R; ++r) lo[r] = hi[r] = _mm256_setzero_si256();
+  const int8_t* a0 = v.a + m * v.lda;
+  const int8_t* a1 = a0 + (R > 1 ? v.lda : 0);
+  const int8_t* a2 = a1 + (R > 2 ? v.lda : 0);
+  const int8_t* a3 = a2 + (R > 3 ? v.lda : 0);
+  const int8_t* a4 = a3 + (R > 4 ? v.lda : 0);
+  const __m256i zero = _mm256_setzero_si256();
+  row_acc r0{zero, zero}, r1{zero, zero}, r2{zero, zero}, r3{zero, zero}, r4{zero, zero};
   for (int64_t k = 0; k < v.k_dim; k += 4) {
     const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + k * 16));
     const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + k * 16 + 32));
     const __m256i u0 = _mm256_abs_epi8(w0);
     const __m256i u1 = _mm256_abs_epi8(w1);
-    for (int r = 0; r < R; ++r) {
-      const __m256i x = broadcast4(rows[r] + k);
-      lo[r] = mac(lo[r], u0, w0, x, ones);
-      hi[r] = mac(hi[r], u1, w1, x, ones);
-    }
+    // (A lambda here would not inherit the AVX2 target and would not inline.)
+    row_step(r0, a0 + k, u0, w0, u1, w1, ones);
+    if constexpr (R > 1) row_step(r1, a1 + k, u0, w0, u1, w1, ones);
+    if constexpr (R > 2) row_step(r2, a2 + k, u0, w0, u1, w1, ones);
+    if constexpr (R > 3) row_step(r3, a3 + k, u0, w0, u1, w1, ones);
+    if constexpr (R > 4) row_step(r4, a4 + k, u0, w0, u1, w1, ones);
   }
-  for (int r = 0; r < R; ++r) store_row(o, e, m + r, n0, lo[r], hi[r]);
+  store_row(o, e, m, n0, r0.lo, r0.hi);
+  if constexpr (R > 1) store_row(o, e, m + 1, n0, r1.lo, r1.hi);
+  if constexpr (R > 2) store_row(o, e, m + 2, n0, r2.lo, r2.hi);
+  if constexpr (R > 3) store_row(o, e, m + 3, n0, r3.lo, r3.hi);
+  if constexpr (R > 4) store_row(o, e, m + 4, n0, r4.lo, r4.hi);
 }
 
 void tail_tile(const gemm_s8s8_f32_op& o, const panel_view& v, const panel_epilogue& e, int64_t m, int rows,
@@ -120,9 +144,7 @@ void tail_tile(const gemm_s8s8_f32_op& o, const panel_view& v, const panel_epilo
     case 1: return tile<1>(o, v, e, m, n0);
     case 2: return tile<2>(o, v, e, m, n0);
     case 3: return tile<3>(o, v, e, m, n0);
-    case 4: return tile<4>(o, v, e, m, n0);
-    case 5: return tile<5>(o, v, e, m, n0);
-    default: return tile<6>(o, v, e, m, n0);
+    default: return tile<4>(o, v, e, m, n0);
   }
 }
 
