@@ -42,6 +42,7 @@ max_queue = 4096
 timeout_ms = 0
 preferred_tier = "low"
 aging_us = 1000000
+max_batch_ms = 50
 
 [[devices]]
 name = "cpu"

@@ -64,6 +64,10 @@ TEST(config, embedded_default_is_one_cpu_node) {
   ASSERT_NE(cfg.find_class("bulk"), nullptr);
   EXPECT_LT(cfg.find_class("interactive")->priority, cfg.find_class("bulk")->priority);
   EXPECT_GT(cfg.find_class("bulk")->aging_us, 0u);
+  // One device: a bulk batch is bounded in time, the device is not niced (it
+  // also encodes the queries).
+  EXPECT_EQ(cfg.find_class("bulk")->max_batch_ms, 50u);
+  EXPECT_EQ(cfg.devices[0].os_nice, 0u);
   EXPECT_EQ(cfg.ranking.candidates, 100u);
   EXPECT_TRUE(cfg.cluster.nodes.empty());
 }
