@@ -1,10 +1,12 @@
 #include "actors/device_runner.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "common/clock.hpp"
 #include "kernels/cpu/cpu_backend.hpp"
+#include "kernels/cpu/thread_priority.hpp"
 
 namespace winnow::actors {
 
@@ -42,6 +44,19 @@ status_or<std::vector<std::vector<float>>> device_runner::run(
   if (fail_next_) {
     fail_next_ = false;
     return status::device_error("device '" + device_.name + "': injected fault");
+  }
+  if (!os_priority_applied_) {
+    // Here, not in open(): run() is called on the device worker's own
+    // (detached) thread, whose OpenMP team computes the batches.
+    os_priority_applied_ = true;
+    if (device_.os_nice > 0) {
+      const int threads = device_.threads > 0 ? static_cast<int>(device_.threads) : 1;
+      os_priority_ = kernels::cpu::set_compute_thread_nice(static_cast<int>(device_.os_nice), threads);
+      if (!os_priority_.ok()) {
+        std::fprintf(stderr, "winnow: device '%s': os_nice = %u not applied, running at normal priority: %s\n",
+                     device_.name.c_str(), device_.os_nice, os_priority_.message().c_str());
+      }
+    }
   }
   const time_point_ns start = monotonic_now_ns();
   WINNOW_ASSIGN_OR_RETURN(auto vectors, encoder_->encode_tokens(batch));

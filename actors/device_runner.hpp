@@ -38,6 +38,12 @@ class device_runner {
   // A device fault is device_error; so is an injected fault (fail_next()).
   status_or<std::vector<std::vector<float>>> run(const std::vector<model::token_ids>& batch);
 
+  // The outcome of applying the device's os_nice to the threads that compute
+  // its batches (done in the first run(), on the worker thread): ok before
+  // that, when os_nice is 0, or when it was applied. A failure is printed
+  // once to stderr and the device keeps running at normal priority.
+  const status& os_priority() const { return os_priority_; }
+
   // Fault injection for tests and drills: the next run() fails with
   // device_error without computing anything.
   void fail_next() { fail_next_ = true; }
@@ -53,6 +59,8 @@ class device_runner {
   std::unique_ptr<model::encoder> encoder_;
   std::optional<scheduler::simulated_device> sim_;
   bool fail_next_ = false;
+  bool os_priority_applied_ = false;
+  status os_priority_;
 };
 
 }  // namespace winnow::actors

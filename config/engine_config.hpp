@@ -83,6 +83,19 @@ struct class_config {
   // waited raises the class one priority level, up to the most urgent level.
   // 0 = no aging.
   uint64_t aging_us = 0;
+  // May a class preferring the low tier run on an idle high-tier device when
+  // its own tier is busy? true keeps the high tier busy with bulk work, at the
+  // price that an urgent request arriving meanwhile waits for that batch to end
+  // (a batch is never preempted). false keeps the high tier free for urgent
+  // work. Without any usable low-tier device the class still runs on the high
+  // tier (there is nowhere else), whatever this says. Ignored for high classes.
+  bool borrow_higher_tier = true;
+  // Upper bound on one batch's expected run time, in ms: the batch's token
+  // budget is min(max_batch_tokens, max_batch_ms × the measured tokens/s of the
+  // slowest device the class may be placed on). Bounds how long a batch holds
+  // a device, hence how long urgent work can wait behind it. A single request
+  // longer than the bound still runs, alone. 0 = no bound.
+  uint32_t max_batch_ms = 0;
 };
 
 // [[devices]]
@@ -99,6 +112,11 @@ struct device_config {
   // devices): tokens per second and fixed launch overhead per batch.
   double tokens_per_s = 0.0;        // > 0 after validation
   uint64_t launch_overhead_us = 0;
+  // OS scheduling priority (Linux per-thread nice, 0..19) of the threads that
+  // compute this device's batches (the worker thread and its OpenMP team), so
+  // that a low-tier CPU device yields the cores to interactive work sharing
+  // them. 0 = unchanged. Only lowers priority (raising needs privileges).
+  uint32_t os_nice = 0;
 };
 
 struct api_key_config {

@@ -42,6 +42,7 @@ max_queue = 4096
 timeout_ms = 0
 preferred_tier = "low"
 aging_us = 1000000
+max_batch_ms = 50
 
 [[devices]]
 name = "cpu"
@@ -111,6 +112,8 @@ void parse_class(toml_reader& r, class_config& c) {
   r.read("demote_to", c.demote_to);
   r.read_enum<device_tier>("preferred_tier", c.preferred_tier, tier_choices);
   r.read("aging_us", c.aging_us, 0, 3'600'000'000ull);
+  r.read("borrow_higher_tier", c.borrow_higher_tier);
+  r.read("max_batch_ms", c.max_batch_ms, 0, 600'000);
   if (!r.ok()) return;
   if (c.name.empty()) r.fail_at("name", "must not be empty");
   if (c.preferred_batch_tokens > c.max_batch_tokens) {
@@ -122,6 +125,10 @@ void parse_class(toml_reader& r, class_config& c) {
   }
   if (c.on_timeout == timeout_action::demote && c.timeout_ms == 0) {
     r.fail_at("on_timeout", "on_timeout = \"demote\" needs a timeout_ms > 0");
+  }
+  if (c.preferred_tier == device_tier::high && r.has("borrow_higher_tier")) {
+    r.fail_at("borrow_higher_tier",
+              "only meaningful with preferred_tier = \"low\" (there is no higher tier to borrow)");
   }
   if (c.on_timeout == timeout_action::reject && !c.demote_to.empty()) {
     r.fail_at("demote_to", "demote_to is only meaningful with on_timeout = \"demote\"");
@@ -139,6 +146,7 @@ void parse_device(toml_reader& r, device_config& d) {
   r.read("tokens_per_s", d.tokens_per_s, 1.0, 1e12);
   bool has_overhead = r.has("launch_overhead_us");
   r.read("launch_overhead_us", d.launch_overhead_us, 0, 10'000'000);
+  r.read("os_nice", d.os_nice, 0, 19);
   if (!r.ok()) return;
   if (d.name.empty()) r.fail_at("name", "must not be empty");
   const std::string& b = d.backend;
@@ -180,6 +188,9 @@ void parse_device(toml_reader& r, device_config& d) {
   }
   if (d.kind != backend_kind::cpu && r.has("threads")) {
     r.fail_at("threads", "only the cpu backend takes threads");
+  }
+  if (d.kind == backend_kind::cuda && r.has("os_nice")) {
+    r.fail_at("os_nice", "only CPU-computed devices (cpu, sim:*) take os_nice");
   }
   if (!has_speed) d.tokens_per_s = speed;
   if (!has_overhead) d.launch_overhead_us = overhead;

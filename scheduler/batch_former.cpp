@@ -135,9 +135,12 @@ batch_former::ready_batch batch_former::best_batch(class_id c, time_point_ns now
   const policy_queue& q = queues_[c];
   const config::class_config& p = q.policy();
   const int64_t delay_ns = static_cast<int64_t>(p.max_queue_delay_us) * 1000;
+  // max_batch_ms shrinks the token budget to what the class's slowest
+  // eligible device runs in that time (device_picker::batch_budget_tokens).
+  const uint64_t budget = picker_.batch_budget_tokens(p);
   ready_batch best;
   for (size_t b = 0; b < bucket_count; ++b) {
-    policy_queue::plan plan = q.plan_bucket(b);
+    policy_queue::plan plan = q.plan_bucket(b, budget);
     if (plan.count == 0) continue;
     bool ready = plan.full ||
                  (p.preferred_batch_tokens > 0 && plan.padded_tokens >= p.preferred_batch_tokens) ||
@@ -313,7 +316,7 @@ time_point_ns batch_former::estimated_completion_ns(class_id c, uint32_t tokens,
     const auto& dev = picker_.at(d);
     if (!dev.usable()) continue;
     if (own_tier && !spill && dev.config.tier != p.preferred_tier) continue;
-    capacity_tps += dev.tokens_per_s;
+    capacity_tps += dev.speed.tokens_per_s();
     int64_t busy = dev.running ? std::max<int64_t>(0, dev.running->estimated_finish_ns - now) : 0;
     first_free_ns = std::min(first_free_ns, busy);
     fastest_ns = std::min(fastest_ns, picker_.duration_ns(d, tokens));

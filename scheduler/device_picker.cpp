@@ -18,8 +18,8 @@ device_picker::device_picker(const std::vector<config::device_config>& devices) 
   for (const auto& c : devices) {
     device d;
     d.config = c;
-    d.tokens_per_s = c.tokens_per_s > 0 ? c.tokens_per_s : 1.0;
-    d.launch_overhead_ns = static_cast<int64_t>(c.launch_overhead_us) * 1000;
+    d.speed = throughput_estimate(c.tokens_per_s > 0 ? c.tokens_per_s : 1.0,
+                                  static_cast<int64_t>(c.launch_overhead_us) * 1000);
     devices_.push_back(std::move(d));
   }
 }
@@ -32,9 +32,7 @@ std::optional<device_id> device_picker::find(const std::string& name) const {
 }
 
 int64_t device_picker::duration_ns(device_id d, uint64_t padded_tokens) const {
-  const device& dev = devices_.at(d);
-  return dev.launch_overhead_ns +
-         static_cast<int64_t>(static_cast<double>(padded_tokens) * 1e9 / dev.tokens_per_s);
+  return devices_.at(d).speed.duration_ns(padded_tokens);
 }
 
 time_point_ns device_picker::estimated_finish_ns(device_id d, uint64_t padded_tokens,
@@ -75,9 +73,16 @@ std::optional<device_id> device_picker::pick(const config::class_config& cls,
   if (preferred.empty() && others.empty()) return std::nullopt;
 
   std::optional<device_id> choice;
+  // Borrowing is a per-class choice, except that a pool with no usable
+  // device of the class's own tier leaves no other place to run.
+  const bool may_borrow = cls.borrow_higher_tier || preferred.empty();
   if (starving) {
     std::vector<device_id> all = preferred;
-    all.insert(all.end(), others.begin(), others.end());
+    // Aging lifts a class's urgency, not its tier limits: a class that may
+    // not borrow stays on its own tier even when starving.
+    if (cls.preferred_tier == config::device_tier::high || may_borrow) {
+      all.insert(all.end(), others.begin(), others.end());
+    }
     choice = earliest_of(all, padded_tokens, now);
   } else if (cls.preferred_tier == config::device_tier::high) {
     if (preferred.empty()) {
@@ -101,7 +106,7 @@ std::optional<device_id> device_picker::pick(const config::class_config& cls,
       if (devices_[d].free()) free_preferred.push_back(d);
     }
     choice = earliest_of(free_preferred, padded_tokens, now);
-    if (!choice && !high_tier_work_queued) {
+    if (!choice && may_borrow && !high_tier_work_queued) {
       std::vector<device_id> idle_high;
       for (device_id d : others) {
         if (devices_[d].free()) idle_high.push_back(d);
@@ -113,15 +118,25 @@ std::optional<device_id> device_picker::pick(const config::class_config& cls,
   return std::nullopt;
 }
 
+uint64_t device_picker::batch_budget_tokens(const config::class_config& cls) const {
+  const uint64_t cap = cls.max_batch_tokens;
+  if (cls.max_batch_ms == 0) return cap;
+  bool own_tier = any_usable_in(cls.preferred_tier);
+  bool other_tier_allowed = !own_tier || cls.preferred_tier == config::device_tier::high ||
+                            cls.borrow_higher_tier;
+  std::optional<uint64_t> budget;
+  for (const device& dev : devices_) {
+    if (!dev.usable()) continue;
+    if (dev.config.tier != cls.preferred_tier && !other_tier_allowed) continue;
+    uint64_t t = dev.speed.tokens_within(static_cast<int64_t>(cls.max_batch_ms) * 1'000'000);
+    budget = budget ? std::min(*budget, t) : t;
+  }
+  if (!budget) return cap;
+  return std::max<uint64_t>(1, std::min(cap, *budget));
+}
+
 void device_picker::observe(device_id d, uint64_t padded_tokens, int64_t elapsed_ns) {
-  device& dev = devices_.at(d);
-  int64_t compute_ns = elapsed_ns - dev.launch_overhead_ns;
-  if (compute_ns <= 0 || padded_tokens == 0) return;
-  double measured = static_cast<double>(padded_tokens) * 1e9 / static_cast<double>(compute_ns);
-  // Exponential moving average: follows a device that slows down (thermal,
-  // shared host) within a few batches without jumping on one outlier.
-  constexpr double weight = 0.25;
-  dev.tokens_per_s = (1 - weight) * dev.tokens_per_s + weight * measured;
+  devices_.at(d).speed.observe(padded_tokens, elapsed_ns);
 }
 
 bool device_picker::any_usable() const {

@@ -3,7 +3,8 @@
 //
 // Each device runs at most one batch at a time. Its speed is a timing model,
 // duration = launch_overhead + padded_tokens / tokens_per_s, started from the
-// config (or the simulated profile) and refined from measured completions.
+// config (or the simulated profile) and refined from measured completions
+// (scheduler/throughput_estimate.hpp).
 //
 // Placement rules (architecture.md §3):
 //  * a class preferring the high tier goes to the high-tier device that would
@@ -11,11 +12,14 @@
 //    estimated finish (queue included) is strictly sooner;
 //  * a class preferring the low tier uses a free low-tier device, and borrows a
 //    high-tier device only while that device is idle and no class preferring
-//    the high tier has queued work;
-//    (also when the pool has no low-tier device at all, e.g. one CPU);
+//    the high tier has queued work, and only if the class's
+//    borrow_higher_tier allows it; when the pool has no usable low-tier
+//    device at all (e.g. one CPU) it runs on the high tier under the same
+//    idle rule whatever borrow_higher_tier says (there is nowhere else);
 //  * a high class whose tier has no usable device runs on the lower tier;
 //  * a starving class (aged to the top priority level) may use any device,
-//    earliest finish first;
+//    earliest finish first — except the higher tier when its
+//    borrow_higher_tier is false and its own tier has a usable device;
 //  * a batch is placed only on a free device: if the device with the best
 //    estimate is busy, the batch waits for it rather than take a slower one.
 //
@@ -31,6 +35,7 @@
 #include "scheduler/batch.hpp"
 #include "scheduler/device_state.hpp"
 #include "scheduler/request.hpp"
+#include "scheduler/throughput_estimate.hpp"
 
 namespace winnow::scheduler {
 
@@ -45,8 +50,7 @@ class device_picker {
   struct device {
     config::device_config config;
     device_state state = device_state::up;
-    double tokens_per_s = 0;          // current estimate (measured once batches complete)
-    int64_t launch_overhead_ns = 0;
+    throughput_estimate speed{1.0, 0};  // current estimate (measured once batches complete)
     std::optional<in_flight> running; // the batch on the device, if any
     uint64_t completed_batches = 0;
 
@@ -77,6 +81,14 @@ class device_picker {
   std::optional<device_id> pick(const config::class_config& cls, uint64_t padded_tokens,
                                 time_point_ns now, bool high_tier_work_queued,
                                 bool starving) const;
+
+  // The token budget of one batch of class `cls` under its max_batch_ms:
+  // max_batch_ms × the estimated speed of the slowest usable device the class
+  // may be placed on (own tier; the other tier too where spilling, borrowing or
+  // an empty own tier allows it), launch overhead deducted; at most
+  // max_batch_tokens and at least 1 (a request longer than the budget then runs
+  // alone). max_batch_tokens when max_batch_ms is 0 or no device is usable.
+  uint64_t batch_budget_tokens(const config::class_config& cls) const;
 
   // Folds one measured batch into the device's speed estimate.
   void observe(device_id d, uint64_t padded_tokens, int64_t elapsed_ns);

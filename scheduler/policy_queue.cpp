@@ -56,17 +56,19 @@ void policy_queue::take_expired(time_point_ns now_ns, std::vector<request>& expi
   earliest_deadline_ns_ = earliest;
 }
 
-policy_queue::plan policy_queue::plan_bucket(size_t b) const {
+policy_queue::plan policy_queue::plan_bucket(size_t b, uint64_t budget_tokens) const {
   plan p;
   p.bucket = b;
   const auto& q = buckets_[b];
   if (q.empty()) return p;
   p.head_enqueue_ns = q.front().enqueue_ns;
   p.head_seq = q.front().seq;
-  const uint64_t budget = policy_.max_batch_tokens;
+  const uint64_t budget = std::min<uint64_t>(budget_tokens, policy_.max_batch_tokens);
   for (const auto& r : q) {
     uint32_t longest = std::max(p.max_tokens, r.tokens);
-    if (uint64_t{longest} * (p.count + 1) > budget) {
+    // The first request always goes, even past a time-derived budget: it
+    // cannot be split, and leaving it queued would starve it.
+    if (p.count > 0 && uint64_t{longest} * (p.count + 1) > budget) {
       p.full = true;
       break;
     }
@@ -75,7 +77,7 @@ policy_queue::plan policy_queue::plan_bucket(size_t b) const {
   }
   p.padded_tokens = uint64_t{p.max_tokens} * p.count;
   // Exactly at the budget is full too: no request of any size fits any more.
-  if (p.padded_tokens == budget) p.full = true;
+  if (p.padded_tokens >= budget) p.full = true;
   return p;
 }
 

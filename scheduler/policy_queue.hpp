@@ -59,8 +59,12 @@ class policy_queue {
   // The earliest deadline of a queued request, or no_deadline.
   time_point_ns earliest_deadline_ns() const { return earliest_deadline_ns_; }
 
-  // What bucket `b` would send now. count == 0 when the bucket is empty.
-  plan plan_bucket(size_t b) const;
+  // What bucket `b` would send now, within policy().max_batch_tokens, or
+  // within `budget_tokens` when given (a tighter, time-derived budget; it is
+  // clamped to max_batch_tokens). A head request longer than the budget is a
+  // batch of its own (count 1, full). count == 0 when the bucket is empty.
+  plan plan_bucket(size_t b) const { return plan_bucket(b, policy_.max_batch_tokens); }
+  plan plan_bucket(size_t b, uint64_t budget_tokens) const;
 
   // Removes and returns the `p.count` head requests of bucket `p.bucket`.
   // REQUIRES: p came from plan_bucket() with no change to the queue since.

@@ -64,6 +64,10 @@ TEST(config, embedded_default_is_one_cpu_node) {
   ASSERT_NE(cfg.find_class("bulk"), nullptr);
   EXPECT_LT(cfg.find_class("interactive")->priority, cfg.find_class("bulk")->priority);
   EXPECT_GT(cfg.find_class("bulk")->aging_us, 0u);
+  // One device: a bulk batch is bounded in time, the device is not niced (it
+  // also encodes the queries).
+  EXPECT_EQ(cfg.find_class("bulk")->max_batch_ms, 50u);
+  EXPECT_EQ(cfg.devices[0].os_nice, 0u);
   EXPECT_EQ(cfg.ranking.candidates, 100u);
   EXPECT_TRUE(cfg.cluster.nodes.empty());
 }
@@ -352,6 +356,50 @@ TEST(config, cluster_tls_needs_all_three_files) {
   EXPECT_NE(r.get_status().message().find(path + ":1:"), std::string::npos)
       << r.get_status().message();
   EXPECT_NE(r.get_status().message().find("cafile is missing"), std::string::npos);
+}
+
+TEST(config, isolation_knobs_parse) {
+  temp_dir dir;
+  auto r = load_text(dir,
+                     "[[classes]]\nname = \"interactive\"\n"
+                     "[[classes]]\nname = \"bulk\"\npriority = 10\npreferred_tier = \"low\"\n"
+                     "borrow_higher_tier = false\nmax_batch_ms = 25\n"
+                     "[[devices]]\nname = \"fast\"\nbackend = \"cpu\"\n"
+                     "[[devices]]\nname = \"slow\"\nbackend = \"cpu\"\ntier = \"low\"\nos_nice = 10\n");
+  ASSERT_OK(r);
+  const class_config* bulk = r->find_class("bulk");
+  ASSERT_NE(bulk, nullptr);
+  EXPECT_FALSE(bulk->borrow_higher_tier);
+  EXPECT_EQ(bulk->max_batch_ms, 25u);
+  const class_config* interactive = r->find_class("interactive");
+  ASSERT_NE(interactive, nullptr);
+  // Defaults: today's behaviour (borrowing allowed, no time bound).
+  EXPECT_TRUE(interactive->borrow_higher_tier);
+  EXPECT_EQ(interactive->max_batch_ms, 0u);
+  EXPECT_EQ(r->find_device("slow")->os_nice, 10u);
+  EXPECT_EQ(r->find_device("fast")->os_nice, 0u);
+}
+
+TEST(config, isolation_knobs_bad_values) {
+  temp_dir dir;
+  std::string path;
+  const std::string classes =
+      "[[classes]]\nname = \"interactive\"\n[[classes]]\nname = \"bulk\"\npriority = 10\n";
+  auto r = load_text(dir, classes + "preferred_tier = \"low\"\nborrow_higher_tier = \"no\"\n", &path);
+  expect_error(r, path, 7, "'classes[1].borrow_higher_tier'", "expected a boolean");
+  r = load_text(dir, classes + "borrow_higher_tier = false\n", &path);
+  expect_error(r, path, 6, "'classes[1].borrow_higher_tier'",
+               "only meaningful with preferred_tier = \"low\"");
+  r = load_text(dir, classes + "max_batch_ms = 700000\n", &path);
+  expect_error(r, path, 6, "'classes[1].max_batch_ms'", "out of range");
+  r = load_text(dir, classes + "max_batch_ms = -1\n", &path);
+  expect_error(r, path, 6, "'classes[1].max_batch_ms'", "out of range");
+  r = load_text(dir, "[[devices]]\nname = \"x\"\nbackend = \"cpu\"\nos_nice = 20\n", &path);
+  expect_error(r, path, 4, "'devices[0].os_nice'", "out of range");
+  r = load_text(dir, "[[devices]]\nname = \"x\"\nbackend = \"cpu\"\nos_nice = -5\n", &path);
+  expect_error(r, path, 4, "'devices[0].os_nice'", "out of range");
+  r = load_text(dir, "[[devices]]\nname = \"x\"\nbackend = \"cuda:0\"\nos_nice = 5\n", &path);
+  expect_error(r, path, 4, "'devices[0].os_nice'", "only CPU-computed devices");
 }
 
 }  // namespace

@@ -136,12 +136,12 @@ TEST(lifecycle, every_batch_is_charged_to_its_class_and_device) {
 TEST(lifecycle, measured_speed_refines_the_estimate) {
   batch_former bf({make_class("interactive", 0, 8192, 0)},
                   {make_device("cpu", device_tier::high, 1e5)});
-  const double before = bf.devices().at(0).tokens_per_s;
+  const double before = bf.devices().at(0).speed.tokens_per_s();
   ASSERT_OK(bf.enqueue(make_request(1, 0, 1000), 0));
   decision d = bf.next(0);
   ASSERT_OK(bf.complete(d.work.id, 20 * ms));  // 1000 tokens in 20 ms = 5e4 tokens/s
-  EXPECT_LT(bf.devices().at(0).tokens_per_s, before);
-  EXPECT_GT(bf.devices().at(0).tokens_per_s, 5e4);
+  EXPECT_LT(bf.devices().at(0).speed.tokens_per_s(), before);
+  EXPECT_GT(bf.devices().at(0).speed.tokens_per_s(), 5e4);
 }
 
 TEST(simulated_device, finishes_when_the_profile_says) {
