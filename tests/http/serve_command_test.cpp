@@ -141,10 +141,16 @@ TEST(serve_command, metrics_show_the_engine_queues_devices_and_documents) {
   auto r = c.request("POST", "/v1/documents",
                      R"([{"id":"m1","title":"Metered","text":"gauges and counters"}])");
   ASSERT_EQ(r.status, 200u) << r.body;
-  auto s = c.request("POST", "/v1/search", R"({"query":"counters","class":"interactive"})");
-  ASSERT_EQ(s.status, 200u) << s.body;
+  // Hybrid searches encode the query in the interactive class; the ingest's
+  // passage went through the bulk class.
+  for (const char* q : {"counters", "gauges", "metered gauges"}) {
+    auto s = c.request("POST", "/v1/search",
+                       std::string(R"({"mode":"hybrid","class":"interactive","query":")") + q + "\"}");
+    ASSERT_EQ(s.status, 200u) << s.body;
+  }
 
-  // Wait (bounded) for a poll after the document became searchable.
+  // Wait (bounded) for a poll after the document became searchable and the
+  // batches of both classes were recorded.
   std::string text;
   bool seen = false;
   for (int i = 0; i < 300 && !seen; ++i) {
@@ -152,10 +158,23 @@ TEST(serve_command, metrics_show_the_engine_queues_devices_and_documents) {
     ASSERT_EQ(m.status, 200u);
     text = m.body;
     seen = metric_value(text, "winnow_documents_searchable_total") >= 1 &&
-           metric_value(text, "winnow_device_seconds_total{class=\"all\"") > 0;
+           metric_value(text, "winnow_device_seconds_total{class=\"all\"") > 0 &&
+           metric_value(text, "winnow_batch_size_count{class=\"bulk\"") >= 1 &&
+           metric_value(text, "winnow_batch_size_count{class=\"interactive\"") >= 1;
     if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_TRUE(seen) << text;
+  // Per-batch and per-request observations from the scheduler: one query
+  // vector per search (several may share a batch), one passage for the ingest.
+  for (const char* cls : {"interactive", "bulk"}) {
+    const std::string sel = std::string("{class=\"") + cls + "\",device=";
+    EXPECT_GE(metric_value(text, "winnow_batch_size_count" + sel), 1) << cls << "\n" << text;
+    EXPECT_GE(metric_value(text, "winnow_batch_tokens_count" + sel), 1) << cls << "\n" << text;
+    EXPECT_GT(metric_value(text, "winnow_batch_tokens_sum" + sel), 0) << cls << "\n" << text;
+  }
+  EXPECT_EQ(metric_value(text, "winnow_batch_size_sum{class=\"interactive\",device="), 3) << text;
+  EXPECT_EQ(metric_value(text, "winnow_queue_wait_seconds_count{class=\"interactive\"}"), 3) << text;
+  EXPECT_GE(metric_value(text, "winnow_queue_wait_seconds_count{class=\"bulk\"}"), 1) << text;
   EXPECT_GE(metric_value(text, "winnow_queue_depth{class=\"interactive\"}"), 0) << text;
   EXPECT_EQ(metric_value(text, "winnow_device_up{device="), 1) << text;
   // Counted once, by the HTTP layer (the feeder leaves it alone).
