@@ -133,6 +133,7 @@ struct ingest_stats {
   uint64_t pending_encode = 0;   // waiting for (or at) the batcher
   uint64_t encode_retries = 0;
   uint64_t recovered = 0;        // picked up again at start
+  uint64_t rejected_backlog_full = 0;  // ingest calls refused: max_pending_encode reached
 };
 
 struct engine_stats {

@@ -157,7 +157,7 @@ typename Inspector::result_type inspect(Inspector& f, router_stats& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ingest_stats& x) {
   return f(caf::meta::type_name("ingest_stats"), x.accepted_total, x.pending_index,
-           x.pending_encode, x.encode_retries, x.recovered);
+           x.pending_encode, x.encode_retries, x.recovered, x.rejected_backlog_full);
 }
 
 // ---- status <-> caf::error ---------------------------------------------------------

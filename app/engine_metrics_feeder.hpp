@@ -41,9 +41,12 @@
 //     (ObserveMultiple), so the Prometheus series carry the scheduler's own
 //     buckets and stay cumulative. A snapshot whose bounds changed or whose
 //     counts shrank adds nothing and becomes the new baseline, as for counters.
-// Not fed here: documents_accepted/rejected_total and degraded_total{class}
+// Not fed here: documents_accepted/rejected_total, degraded_total{class} and
+// ingest_stats.rejected_backlog_full
 // (the HTTP layer counts them per request, with the class; feeding the
-// engine's totals too would count them twice); partial answers (no series).
+// engine's totals too would count them twice; an ingest refused for a full
+// backlog is the HTTP layer's 429, rejected_total{class,reason="resource_exhausted"});
+// partial answers (no series).
 //
 // Thread-safety: update() is not reentrant; call it from one thread (the
 // poller's). http::metrics itself is thread-safe.
