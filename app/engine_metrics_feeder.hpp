@@ -32,7 +32,9 @@
 //   class_stats.rejected_queue_full    → rejected_total{class,reason="queue_full"}
 //   class_stats.rejected_timeout       → rejected_total{class,reason="timeout"}
 //     (the scheduler's refusals of encode work, searches and ingest alike; the HTTP
-//     layer's own refusals use reason="server_in_flight", so nothing is counted twice)
+//     layer's refusals use reason="server_in_flight" and, for engine answers it
+//     turned into 429/503, "resource_exhausted"/"unavailable" — a search refused
+//     by the scheduler is answered degraded, not refused — so nothing is counted twice)
 //   class_stats.queue_wait_seconds     → queue_wait_seconds{class}          histogram
 //   batcher_stats.batches[].size       → batch_size{class,device}           histogram
 //   batcher_stats.batches[].tokens     → batch_tokens{class,device}         histogram

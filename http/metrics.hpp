@@ -21,9 +21,13 @@
 //   documents_searchable_total                     counter
 //   documents_rejected_total                       counter
 //   degraded_total{class}                          counter (answers with a skipped stage)
-//   rejected_total{class,reason}                   counter (refusals: the server's 429/503,
-//                                                  reason server_in_flight; the scheduler's,
-//                                                  reason queue_full / timeout)
+//   rejected_total{class,reason}                   counter (refusals: the server's own 503,
+//                                                  reason server_in_flight; an engine answer
+//                                                  the server turned into 429/503, reason
+//                                                  resource_exhausted / unavailable (e.g. a
+//                                                  full ingest backlog); the scheduler's
+//                                                  refusals of encode work, reason
+//                                                  queue_full / timeout)
 
 #include <cstdint>
 #include <memory>
