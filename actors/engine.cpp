@@ -1,5 +1,6 @@
 #include "actors/engine.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include <caf/all.hpp>
@@ -199,6 +200,14 @@ status_or<std::unique_ptr<engine>> engine::open(config::engine_config cfg,
   io.shards = wiring.shards;
   io.batcher = wiring.batcher;
   io.ingest_class = cfg.engine.ingest_class;
+  io.max_pending_encode = cfg.engine.max_pending_encode;
+  // A chunk larger than the ingest class's max_queue could never be queued
+  // whole (the batcher refuses the group, the backlog retries it forever).
+  for (const auto& c : cfg.classes) {
+    if (c.name != cfg.engine.ingest_class) continue;
+    io.encode_chunk = std::max<size_t>(1, std::min<size_t>(io.encode_chunk, c.max_queue));
+    io.encode_in_flight = std::max<size_t>(io.encode_chunk, std::min<size_t>(io.encode_in_flight, c.max_queue));
+  }
   p->ingest = spawn_ingest(sys, std::move(io));
   if (ext) p->ingest = ext->wrap_ingest(sys, p->ingest);  // [CLUSTER]
 

@@ -69,6 +69,25 @@ struct state_counts {
   uint64_t deleted = 0;
 };
 
+// A histogram as the scheduler keeps it (scheduler/fixed_histogram.hpp):
+// counts[i] observations with value <= bounds[i] and > bounds[i-1]; the last
+// count (counts.size() == bounds.size() + 1) is above every bound. Per bucket,
+// not cumulative. Empty bounds and counts = nothing recorded.
+struct histogram_snapshot {
+  std::vector<double> bounds;
+  std::vector<uint64_t> counts;
+  double sum = 0;
+};
+
+// Batches sent to one device for one class: requests per batch and padded
+// tokens per batch.
+struct batch_histograms {
+  std::string class_name;
+  std::string device;
+  histogram_snapshot size;
+  histogram_snapshot tokens;
+};
+
 struct class_stats {
   std::string name;
   uint64_t queue_depth = 0;
@@ -81,6 +100,7 @@ struct class_stats {
   uint64_t sent_requests = 0;
   double device_seconds = 0;
   double cost_usd = 0;
+  histogram_snapshot queue_wait_seconds;  // enqueue → batch start, per sent request
 };
 
 struct device_stats {
@@ -97,6 +117,7 @@ struct batcher_stats {
   std::vector<class_stats> classes;
   std::vector<device_stats> devices;
   uint64_t in_flight_batches = 0;
+  std::vector<batch_histograms> batches;  // one per (class, device)
 };
 
 struct router_stats {
@@ -112,6 +133,7 @@ struct ingest_stats {
   uint64_t pending_encode = 0;   // waiting for (or at) the batcher
   uint64_t encode_retries = 0;
   uint64_t recovered = 0;        // picked up again at start
+  uint64_t rejected_backlog_full = 0;  // ingest calls refused: max_pending_encode reached
 };
 
 struct engine_stats {

@@ -155,6 +155,10 @@ caf::result<embedding_batch> enqueue(self_ptr self, encode_request& req) {
   return rp;
 }
 
+histogram_snapshot snapshot(const scheduler::fixed_histogram& h) {
+  return histogram_snapshot{h.bounds(), h.counts(), h.sum()};
+}
+
 batcher_stats collect_stats(const batcher_state& st) {
   batcher_stats out;
   const auto& f = *st.former;
@@ -173,7 +177,13 @@ batcher_stats collect_stats(const batcher_state& st) {
     const auto cost = f.costs().by_class(cs.name);
     cs.device_seconds = cost.device_seconds;
     cs.cost_usd = cost.cost_usd;
+    cs.queue_wait_seconds = snapshot(f.queue_wait_seconds(c));
     out.classes.push_back(std::move(cs));
+    for (scheduler::device_id d = 0; d < f.devices().size(); ++d) {
+      out.batches.push_back(batch_histograms{f.class_config(c).name, f.devices().at(d).config.name,
+                                             snapshot(f.batch_size(c, d)),
+                                             snapshot(f.batch_tokens(c, d))});
+    }
   }
   for (scheduler::device_id d = 0; d < f.devices().size(); ++d) {
     const auto& dev = f.devices().at(d);

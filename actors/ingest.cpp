@@ -111,6 +111,15 @@ caf::result<ingest_ack> ingest(self_ptr self, std::vector<storage::document>& do
       valid.push_back(std::move(d));
     }
   }
+  if (st.options.batcher && !valid.empty() &&
+      st.backlog->pending() + valid.size() > st.options.max_pending_encode) {
+    ++st.counters.rejected_backlog_full;
+    return to_error(status::resource_exhausted(
+        "ingest: " + std::to_string(st.backlog->pending()) +
+        " documents are waiting for encoding; " + std::to_string(valid.size()) +
+        " more would exceed max_pending_encode = " + std::to_string(st.options.max_pending_encode) +
+        "; nothing was stored, retry later"));
+  }
   if (status s = st.options.db->put_documents(valid); !s.ok()) return to_error(s);
   st.counters.accepted_total += valid.size();
   index_docs(self, std::move(valid));

@@ -28,7 +28,8 @@ namespace winnow::actors {
 
 using ingest_actor = caf::typed_actor<
     // One doc_ack per input document, in order ("accepted" or "rejected" with
-    // the reason). An error means none was stored.
+    // the reason). An error means none was stored: resource_exhausted when
+    // the encode backlog is full (max_pending_encode).
     caf::replies_to<ingest_atom, std::vector<storage::document>>::with<ingest_ack>,
     caf::replies_to<remove_atom, std::vector<std::string>>::with<uint64_t>,
     caf::replies_to<get_atom, std::string>::with<storage::document>,
@@ -48,6 +49,11 @@ struct ingest_options {
   std::string ingest_class = "bulk";
   size_t encode_chunk = 32;                   // texts per encode request
   size_t encode_in_flight = 256;              // texts at the batcher at once
+  // Documents waiting for encoding (queued + at the batcher), at most: an
+  // ingest whose valid documents would exceed it is refused whole with
+  // resource_exhausted (nothing stored), so the backlog stays bounded and the
+  // HTTP layer answers 429. Only with a batcher (without one nothing waits).
+  size_t max_pending_encode = 100000;
   std::chrono::milliseconds retry_delay{250};
 };
 

@@ -60,6 +60,8 @@ void register_message_types(caf::actor_system_config& cfg) {
       .add_message_type<doc_ack>("winnow.doc_ack")
       .add_message_type<ingest_ack>("winnow.ingest_ack")
       .add_message_type<state_counts>("winnow.state_counts")
+      .add_message_type<histogram_snapshot>("winnow.histogram_snapshot")
+      .add_message_type<batch_histograms>("winnow.batch_histograms")
       .add_message_type<class_stats>("winnow.class_stats")
       .add_message_type<device_stats>("winnow.device_stats")
       .add_message_type<batcher_stats>("winnow.batcher_stats")

@@ -127,10 +127,18 @@ typename Inspector::result_type inspect(Inspector& f, state_counts& x) {
            x.deleted);
 }
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, histogram_snapshot& x) {
+  return f(caf::meta::type_name("histogram_snapshot"), x.bounds, x.counts, x.sum);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, batch_histograms& x) {
+  return f(caf::meta::type_name("batch_histograms"), x.class_name, x.device, x.size, x.tokens);
+}
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, class_stats& x) {
   return f(caf::meta::type_name("class_stats"), x.name, x.queue_depth, x.enqueued,
            x.rejected_queue_full, x.rejected_timeout, x.demoted_out, x.requeued, x.sent_batches,
-           x.sent_requests, x.device_seconds, x.cost_usd);
+           x.sent_requests, x.device_seconds, x.cost_usd, x.queue_wait_seconds);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, device_stats& x) {
@@ -139,7 +147,8 @@ typename Inspector::result_type inspect(Inspector& f, device_stats& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batcher_stats& x) {
-  return f(caf::meta::type_name("batcher_stats"), x.classes, x.devices, x.in_flight_batches);
+  return f(caf::meta::type_name("batcher_stats"), x.classes, x.devices, x.in_flight_batches,
+           x.batches);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, router_stats& x) {
@@ -148,7 +157,7 @@ typename Inspector::result_type inspect(Inspector& f, router_stats& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ingest_stats& x) {
   return f(caf::meta::type_name("ingest_stats"), x.accepted_total, x.pending_index,
-           x.pending_encode, x.encode_retries, x.recovered);
+           x.pending_encode, x.encode_retries, x.recovered, x.rejected_backlog_full);
 }
 
 // ---- status <-> caf::error ---------------------------------------------------------

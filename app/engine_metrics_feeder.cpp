@@ -17,6 +17,30 @@ double engine_metrics_feeder::delta(const std::string& key, double value) {
   return (std::isfinite(d) && d > 0) ? d : 0.0;
 }
 
+std::optional<http::bucket_increments> engine_metrics_feeder::delta(
+    const std::string& key, const actors::histogram_snapshot& h) {
+  if (h.counts.size() != h.bounds.size() + 1) return std::nullopt;  // malformed: skip, keep baseline
+  auto [it, inserted] = last_histograms_.try_emplace(key);
+  actors::histogram_snapshot& prev = it->second;
+  const bool comparable = !inserted && prev.bounds == h.bounds && prev.counts.size() == h.counts.size();
+  http::bucket_increments out;
+  out.bounds = h.bounds;
+  out.increments.resize(h.counts.size());
+  bool grew = false;
+  bool shrank = !inserted && !comparable;  // bounds changed: only a new baseline
+  for (size_t i = 0; i < h.counts.size(); ++i) {
+    uint64_t before = comparable ? prev.counts[i] : 0;
+    if (h.counts[i] < before) shrank = true;
+    else if (h.counts[i] > before) grew = true;
+    out.increments[i] = static_cast<double>(h.counts[i] - std::min(h.counts[i], before));
+  }
+  const double prev_sum = comparable ? prev.sum : 0;
+  out.sum = std::max(0.0, h.sum - prev_sum);
+  prev = h;
+  if (shrank || !grew) return std::nullopt;
+  return out;
+}
+
 void engine_metrics_feeder::update(const actors::engine_stats& s,
                                    std::chrono::steady_clock::time_point now) {
   double wall = have_previous_ ? std::chrono::duration<double>(now - previous_at_).count() : 0.0;
@@ -31,6 +55,16 @@ void engine_metrics_feeder::update(const actors::engine_stats& s,
       metrics_.add_rejected(c.name, "queue_full", static_cast<uint64_t>(d));
     if (double d = delta("rejected_timeout/" + c.name, static_cast<double>(c.rejected_timeout)); d > 0)
       metrics_.add_rejected(c.name, "timeout", static_cast<uint64_t>(d));
+    if (auto d = delta("queue_wait/" + c.name, c.queue_wait_seconds))
+      metrics_.add_queue_wait(c.name, *d);
+  }
+
+  for (const auto& b : s.batcher.batches) {
+    const std::string key = b.class_name + "/" + b.device;
+    auto size = delta("batch_size/" + key, b.size);
+    auto tokens = delta("batch_tokens/" + key, b.tokens);
+    // Both grow together (one observation each per batch); feed them as a pair.
+    if (size && tokens) metrics_.add_batches(b.class_name, b.device, *size, *tokens);
   }
 
   std::set<std::string> present;

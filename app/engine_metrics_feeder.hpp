@@ -32,18 +32,30 @@
 //   class_stats.rejected_queue_full    → rejected_total{class,reason="queue_full"}
 //   class_stats.rejected_timeout       → rejected_total{class,reason="timeout"}
 //     (the scheduler's refusals of encode work, searches and ingest alike; the HTTP
-//     layer's own refusals use reason="server_in_flight", so nothing is counted twice)
-// Not fed here: documents_accepted/rejected_total and degraded_total{class}
+//     layer's refusals use reason="server_in_flight" and, for engine answers it
+//     turned into 429/503, "resource_exhausted"/"unavailable" — a search refused
+//     by the scheduler is answered degraded, not refused — so nothing is counted twice)
+//   class_stats.queue_wait_seconds     → queue_wait_seconds{class}          histogram
+//   batcher_stats.batches[].size       → batch_size{class,device}           histogram
+//   batcher_stats.batches[].tokens     → batch_tokens{class,device}         histogram
+//     The scheduler keeps these as per-bucket counts (scheduler/fixed_histogram.hpp);
+//     each update adds the per-bucket increase since the previous snapshot
+//     (ObserveMultiple), so the Prometheus series carry the scheduler's own
+//     buckets and stay cumulative. A snapshot whose bounds changed or whose
+//     counts shrank adds nothing and becomes the new baseline, as for counters.
+// Not fed here: documents_accepted/rejected_total, degraded_total{class} and
+// ingest_stats.rejected_backlog_full
 // (the HTTP layer counts them per request, with the class; feeding the
-// engine's totals too would count them twice); batch_size/batch_tokens
-// histograms and queue_wait_seconds (engine_stats has no per-batch or
-// per-request samples); partial answers (no series).
+// engine's totals too would count them twice; an ingest refused for a full
+// backlog is the HTTP layer's 429, rejected_total{class,reason="resource_exhausted"});
+// partial answers (no series).
 //
 // Thread-safety: update() is not reentrant; call it from one thread (the
 // poller's). http::metrics itself is thread-safe.
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -65,9 +77,15 @@ class engine_metrics_feeder {
   // The increase of the counter `key` from its previous value to `value`
   // (0 when it did not grow); records `value` as the new baseline.
   double delta(const std::string& key, double value);
+  // The per-bucket increase of histogram `key` since its previous snapshot
+  // (nullopt when nothing grew, or on a shrink / change of bounds); records
+  // `h` as the new baseline.
+  std::optional<http::bucket_increments> delta(const std::string& key,
+                                               const actors::histogram_snapshot& h);
 
   http::metrics& metrics_;
   std::map<std::string, double> last_;        // counter key → previous value
+  std::map<std::string, actors::histogram_snapshot> last_histograms_;
   std::set<std::string> devices_seen_;
   bool have_previous_ = false;
   std::chrono::steady_clock::time_point previous_at_{};

@@ -38,6 +38,9 @@ struct engine_section {
   uint32_t threads = 0;                      // actor-system worker threads; 0 = hardware concurrency
   std::string default_class = "interactive"; // class of a query that names none
   std::string ingest_class = "bulk";         // class of ingest encoding work
+  // Documents accepted but not yet encoded, at most; an ingest that would go
+  // beyond it is refused whole (HTTP 429) instead of queueing without bound.
+  uint64_t max_pending_encode = 100000;      // 1..10^9
 };
 
 // [index]

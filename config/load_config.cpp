@@ -60,6 +60,7 @@ void parse_engine(toml_reader& r, engine_section& e) {
   r.read("threads", e.threads, 0, 1024);
   r.read("default_class", e.default_class);
   r.read("ingest_class", e.ingest_class);
+  r.read("max_pending_encode", e.max_pending_encode, 1, 1000000000);
   if (r.ok() && e.data_dir.empty()) r.fail_at("data_dir", "must not be empty");
   r.finish();
 }

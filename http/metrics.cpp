@@ -7,6 +7,8 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <map>
+#include <mutex>
 #include <sstream>
 
 namespace winnow::http {
@@ -39,6 +41,25 @@ std::string s(std::string_view v) { return std::string(v); }
 }  // namespace
 
 struct metrics::impl {
+  // The bucket bounds of every histogram series created, by family and
+  // labels: prometheus-cpp's Family::Add ignores the bounds of a series that
+  // exists, and ObserveMultiple throws on a size mismatch.
+  std::mutex bounds_mutex;
+  std::map<std::string, Histogram::BucketBoundaries> series_bounds;
+
+  // The series of `family` with `labels`, created with `bounds` if new; null
+  // when it exists with other bounds.
+  Histogram* histogram(prometheus::Family<Histogram>& family, const std::string& family_name,
+                       const std::map<std::string, std::string>& labels,
+                       const Histogram::BucketBoundaries& bounds) {
+    std::string key = family_name;
+    for (const auto& [k, v] : labels) key += "\x1f" + k + "=" + v;
+    std::lock_guard<std::mutex> lock(bounds_mutex);
+    auto [it, inserted] = series_bounds.try_emplace(key, bounds);
+    if (!inserted && it->second != bounds) return nullptr;
+    return &family.Add(labels, it->second);
+  }
+
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
 
   prometheus::Family<prometheus::Counter>& requests =
@@ -59,11 +80,11 @@ struct metrics::impl {
           .Register(*registry);
   prometheus::Family<Histogram>& batch_size =
       prometheus::BuildHistogram().Name("winnow_batch_size")
-          .Help("Requests per device batch, by device")
+          .Help("Requests per device batch, by class and device")
           .Register(*registry);
   prometheus::Family<Histogram>& batch_tokens =
       prometheus::BuildHistogram().Name("winnow_batch_tokens")
-          .Help("Tokens per device batch, by device")
+          .Help("Padded tokens (requests x longest request) per device batch, by class and device")
           .Register(*registry);
   prometheus::Family<prometheus::Gauge>& busy =
       prometheus::BuildGauge().Name("winnow_device_busy_fraction")
@@ -125,12 +146,45 @@ void metrics::set_queue_depth(std::string_view class_name, double depth) {
 }
 
 void metrics::observe_queue_wait(std::string_view class_name, double seconds) {
-  impl_->queue_wait.Add({{"class", s(class_name)}}, latency_buckets()).Observe(seconds);
+  if (auto* h = impl_->histogram(impl_->queue_wait, "queue_wait", {{"class", s(class_name)}},
+                                 latency_buckets()))
+    h->Observe(seconds);
 }
 
-void metrics::observe_batch(std::string_view device, double requests, double tokens) {
-  impl_->batch_size.Add({{"device", s(device)}}, batch_size_buckets()).Observe(requests);
-  impl_->batch_tokens.Add({{"device", s(device)}}, batch_tokens_buckets()).Observe(tokens);
+void metrics::observe_batch(std::string_view class_name, std::string_view device, double requests,
+                            double tokens) {
+  const std::map<std::string, std::string> labels = {{"class", s(class_name)}, {"device", s(device)}};
+  if (auto* h = impl_->histogram(impl_->batch_size, "batch_size", labels, batch_size_buckets()))
+    h->Observe(requests);
+  if (auto* h = impl_->histogram(impl_->batch_tokens, "batch_tokens", labels, batch_tokens_buckets()))
+    h->Observe(tokens);
+}
+
+namespace {
+bool well_formed(const bucket_increments& b) {
+  return b.increments.size() == b.bounds.size() + 1;
+}
+}  // namespace
+
+bool metrics::add_queue_wait(std::string_view class_name, const bucket_increments& wait_seconds) {
+  if (!well_formed(wait_seconds)) return false;
+  auto* h = impl_->histogram(impl_->queue_wait, "queue_wait", {{"class", s(class_name)}},
+                             wait_seconds.bounds);
+  if (h == nullptr) return false;
+  h->ObserveMultiple(wait_seconds.increments, wait_seconds.sum);
+  return true;
+}
+
+bool metrics::add_batches(std::string_view class_name, std::string_view device,
+                          const bucket_increments& requests, const bucket_increments& tokens) {
+  if (!well_formed(requests) || !well_formed(tokens)) return false;
+  const std::map<std::string, std::string> labels = {{"class", s(class_name)}, {"device", s(device)}};
+  auto* size = impl_->histogram(impl_->batch_size, "batch_size", labels, requests.bounds);
+  auto* toks = impl_->histogram(impl_->batch_tokens, "batch_tokens", labels, tokens.bounds);
+  if (size == nullptr || toks == nullptr) return false;
+  size->ObserveMultiple(requests.increments, requests.sum);
+  toks->ObserveMultiple(tokens.increments, tokens.sum);
+  return true;
 }
 
 void metrics::set_device_busy_fraction(std::string_view device, double fraction) {

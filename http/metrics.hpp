@@ -11,8 +11,8 @@
 //   http_request_duration_seconds{route,class}     histogram
 //   queue_depth{class}                             gauge
 //   queue_wait_seconds{class}                      histogram
-//   batch_size{device}                             histogram (requests per batch)
-//   batch_tokens{device}                           histogram (tokens per batch)
+//   batch_size{class,device}                       histogram (requests per batch)
+//   batch_tokens{class,device}                     histogram (padded tokens per batch)
 //   device_busy_fraction{device}                   gauge in [0, 1]
 //   device_up{device}                              gauge 1/0 (health)
 //   device_seconds_total{device,class}             counter
@@ -21,16 +21,31 @@
 //   documents_searchable_total                     counter
 //   documents_rejected_total                       counter
 //   degraded_total{class}                          counter (answers with a skipped stage)
-//   rejected_total{class,reason}                   counter (refusals: the server's 429/503,
-//                                                  reason server_in_flight; the scheduler's,
-//                                                  reason queue_full / timeout)
+//   rejected_total{class,reason}                   counter (refusals: the server's own 503,
+//                                                  reason server_in_flight; an engine answer
+//                                                  the server turned into 429/503, reason
+//                                                  resource_exhausted / unavailable (e.g. a
+//                                                  full ingest backlog); the scheduler's
+//                                                  refusals of encode work, reason
+//                                                  queue_full / timeout)
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace winnow::http {
+
+// Observations already sorted into buckets (e.g. the scheduler's own
+// histograms, fed by app/engine_metrics_feeder): increments[i] new
+// observations in bucket i — per bucket, not cumulative; bounds.size() + 1
+// entries, the last one above every bound — and `sum` their total.
+struct bucket_increments {
+  std::vector<double> bounds;
+  std::vector<double> increments;
+  double sum = 0;
+};
 
 class metrics {
  public:
@@ -43,7 +58,14 @@ class metrics {
                        double seconds);
   void set_queue_depth(std::string_view class_name, double depth);
   void observe_queue_wait(std::string_view class_name, double seconds);
-  void observe_batch(std::string_view device, double requests, double tokens);
+  void observe_batch(std::string_view class_name, std::string_view device, double requests,
+                     double tokens);
+  // Pre-bucketed forms of the two above. A series keeps the bounds it was
+  // created with; increments with other bounds, or with a count that does not
+  // match them, are dropped and the call returns false (nothing half-added).
+  bool add_queue_wait(std::string_view class_name, const bucket_increments& wait_seconds);
+  bool add_batches(std::string_view class_name, std::string_view device,
+                   const bucket_increments& requests, const bucket_increments& tokens);
   void set_device_busy_fraction(std::string_view device, double fraction);
   void set_device_up(std::string_view device, bool up);
   void add_device_seconds(std::string_view device, std::string_view class_name, double seconds);

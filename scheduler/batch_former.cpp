@@ -21,6 +21,11 @@ batch_former::batch_former(const std::vector<config::class_config>& classes,
   WINNOW_ASSERT(!classes.empty(), "batch_former needs at least one class");
   for (const auto& c : classes) queues_.emplace_back(c);
   counters_.resize(classes.size());
+  queue_wait_.assign(classes.size(), fixed_histogram(fixed_histogram::wait_seconds_bounds()));
+  batch_size_.assign(classes.size() * picker_.size(),
+                     fixed_histogram(fixed_histogram::batch_size_bounds()));
+  batch_tokens_.assign(classes.size() * picker_.size(),
+                       fixed_histogram(fixed_histogram::batch_tokens_bounds()));
   top_priority_ = classes[0].priority;
   for (const auto& c : classes) top_priority_ = std::min(top_priority_, c.priority);
   for (const auto& c : classes) {
@@ -199,6 +204,10 @@ decision batch_former::next(time_point_ns now) {
     out.work.requests = queues_[c].pop(rb.plan);
     counters_[c].sent_batches += 1;
     counters_[c].sent_requests += out.work.requests.size();
+    batch_size_[c * picker_.size() + *d].observe(static_cast<double>(out.work.requests.size()));
+    batch_tokens_[c * picker_.size() + *d].observe(static_cast<double>(out.work.padded_tokens()));
+    for (const auto& r : out.work.requests)
+      queue_wait_[c].observe(static_cast<double>(std::max<time_point_ns>(0, now - r.enqueue_ns)) / 1e9);
     device_picker::in_flight f;
     f.work = out.work;
     f.start_ns = now;

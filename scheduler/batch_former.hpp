@@ -41,6 +41,7 @@
 #include "scheduler/cost_ledger.hpp"
 #include "scheduler/decision.hpp"
 #include "scheduler/device_picker.hpp"
+#include "scheduler/fixed_histogram.hpp"
 #include "scheduler/policy_queue.hpp"
 #include "scheduler/request.hpp"
 
@@ -133,6 +134,20 @@ class batch_former {
   const class_counters& counters(class_id c) const { return counters_.at(c); }
   size_t in_flight_batches() const;
 
+  // Observations for metrics, taken when next() sends a batch: its request
+  // count and padded tokens (requests x longest, what the device computes)
+  // per (class, device), and each of its requests' queue wait (now -
+  // enqueue_ns, seconds) per class. A request sent again after a device
+  // failure or drain is observed again, its wait still counted from its
+  // first enqueue. Only grow.
+  const fixed_histogram& queue_wait_seconds(class_id c) const { return queue_wait_.at(c); }
+  const fixed_histogram& batch_size(class_id c, device_id d) const {
+    return batch_size_.at(c * picker_.size() + d);
+  }
+  const fixed_histogram& batch_tokens(class_id c, device_id d) const {
+    return batch_tokens_.at(c * picker_.size() + d);
+  }
+
  private:
   struct ready_batch {
     policy_queue::plan plan;
@@ -150,6 +165,9 @@ class batch_former {
   std::vector<policy_queue> queues_;
   std::vector<std::optional<class_id>> demote_target_;
   std::vector<class_counters> counters_;
+  std::vector<fixed_histogram> queue_wait_;    // per class
+  std::vector<fixed_histogram> batch_size_;    // [class * devices + device]
+  std::vector<fixed_histogram> batch_tokens_;  // [class * devices + device]
   uint32_t top_priority_ = 0;
   device_picker picker_;
   cost_ledger ledger_;

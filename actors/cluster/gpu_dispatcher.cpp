@@ -152,6 +152,18 @@ void detach(self_ptr self, const std::string& node) {
   }
 }
 
+// Adds h's counts into acc (same bounds: every node runs the same scheduler);
+// a node with other bounds is left out rather than mixed in wrongly.
+void add_histogram(histogram_snapshot& acc, const histogram_snapshot& h) {
+  if (acc.bounds.empty()) {
+    acc = h;
+    return;
+  }
+  if (acc.bounds != h.bounds || acc.counts.size() != h.counts.size()) return;
+  for (size_t i = 0; i < acc.counts.size(); ++i) acc.counts[i] += h.counts[i];
+  acc.sum += h.sum;
+}
+
 // Sums the stats of every reachable batcher (classes by name; devices are
 // listed per node as "node/device").
 caf::result<batcher_stats> collect(self_ptr self) {
@@ -191,12 +203,17 @@ caf::result<batcher_stats> collect(self_ptr self) {
                 it->sent_requests += c.sent_requests;
                 it->device_seconds += c.device_seconds;
                 it->cost_usd += c.cost_usd;
+                add_histogram(it->queue_wait_seconds, c.queue_wait_seconds);
               }
               for (auto& d : s.devices) {
                 d.name = name + "/" + d.name;
                 acc->devices.push_back(std::move(d));
               }
               acc->in_flight_batches += s.in_flight_batches;
+              for (auto& b : s.batches) {
+                b.device = name + "/" + b.device;
+                acc->batches.push_back(std::move(b));
+              }
               done();
             },
             [=](caf::error&) mutable { done(); });

@@ -31,10 +31,13 @@ std::vector<storage::document> corpus() {
 }
 
 // Two shards (global statistics matter), the interactive and bulk classes.
-std::string config_text(const std::string& devices) {
+// `engine_extra`: more [engine] keys; `bulk_max_queue`: the bulk class's max_queue.
+std::string config_text(const std::string& devices, const std::string& engine_extra = "",
+                        int bulk_max_queue = 256) {
   return R"(
 [engine]
 shards = 2
+)" + engine_extra + R"(
 [[classes]]
 name = "interactive"
 priority = 0
@@ -48,7 +51,7 @@ name = "bulk"
 priority = 10
 max_queue_delay_us = 2000
 max_batch_tokens = 4096
-max_queue = 256
+max_queue = )" + std::to_string(bulk_max_queue) + R"(
 preferred_tier = "low"
 )" + devices;
 }
@@ -66,8 +69,10 @@ class engine_test : public ::testing::Test {
   void SetUp() override {
     if (winnow::testing::model_dir().empty()) GTEST_SKIP() << "model files not present";
   }
-  std::unique_ptr<engine> open(const std::string& devices, bool load_model = true) {
-    auto cfg = config::parse_config(config_text(devices), "engine_test.toml");
+  std::unique_ptr<engine> open(const std::string& devices, bool load_model = true,
+                               const std::string& engine_extra = "", int bulk_max_queue = 256) {
+    auto cfg = config::parse_config(config_text(devices, engine_extra, bulk_max_queue),
+                                    "engine_test.toml");
     EXPECT_OK(cfg);
     if (!cfg.ok()) return nullptr;
     engine_options o;
@@ -207,6 +212,44 @@ TEST_F(engine_test, accepted_but_not_searchable_documents_are_picked_up_on_start
   ASSERT_FALSE(r->hits.empty());
   EXPECT_EQ(r->hits[0].id, "rocket");
   EXPECT_TRUE(r->hits[0].has_cosine);
+}
+
+// Admission for ingest: documents waiting for encoding are bounded; an ingest
+// beyond the bound is refused whole (resource_exhausted → HTTP 429) and stores
+// nothing, and ingest is accepted again once the backlog drains.
+TEST_F(engine_test, ingest_beyond_max_pending_encode_is_refused_whole) {
+  auto e = open(cpu_device, true, "max_pending_encode = 3\n");
+  ASSERT_TRUE(e);
+  auto refused = e->ingest(corpus());  // 8 documents > 3
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.get_status().code(), status_code::resource_exhausted) << refused.get_status().to_string();
+  EXPECT_NE(refused.get_status().message().find("max_pending_encode = 3"), std::string::npos)
+      << refused.get_status().to_string();
+  EXPECT_EQ(e->get_document("cat").get_status().code(), status_code::not_found);
+
+  auto docs = corpus();
+  std::vector<storage::document> first(docs.begin(), docs.begin() + 3);
+  std::vector<storage::document> second(docs.begin() + 3, docs.begin() + 6);
+  ASSERT_OK(e->ingest(first));
+  ASSERT_OK(e->wait_until_searchable(60s));
+  ASSERT_OK(e->ingest(second));
+  ASSERT_OK(e->wait_until_searchable(60s));
+  auto st = e->stats();
+  ASSERT_OK(st);
+  EXPECT_EQ(st->states.searchable, 6u);
+  EXPECT_EQ(st->ingest.rejected_backlog_full, 1u);
+}
+
+// A bulk class whose max_queue is below the ingest chunk size still encodes
+// everything (chunks are cut to fit the queue rather than refused forever).
+TEST_F(engine_test, ingest_encodes_with_a_tiny_bulk_queue) {
+  auto e = open(cpu_device, true, "", 2);
+  ASSERT_TRUE(e);
+  ASSERT_OK(e->ingest(corpus()));
+  ASSERT_OK(e->wait_until_searchable(60s));
+  auto st = e->stats();
+  ASSERT_OK(st);
+  EXPECT_EQ(st->states.searchable, corpus().size());
 }
 
 TEST_F(engine_test, failed_device_batch_is_requeued_and_answered) {

@@ -133,5 +133,62 @@ TEST(engine_metrics_feeder, a_device_that_leaves_the_snapshot_is_marked_down) {
   EXPECT_EQ(value_of(text, R"(winnow_device_up{device="cpu0"})"), 1);
 }
 
+// The scheduler's per-bucket histograms become cumulative Prometheus
+// histograms: each update adds the per-bucket growth, a shrink re-baselines.
+TEST(engine_metrics_feeder, histograms_follow_the_scheduler_buckets) {
+  http::metrics m;
+  engine_metrics_feeder f(m);
+  auto s = snapshot(0, 0, 0, 0, "up");
+  s.batcher.classes[1].queue_wait_seconds = {{0.001, 0.01}, {1, 2, 0}, 0.012};
+  s.batcher.batches.push_back({"bulk", "gpu0", {{1, 2, 4}, {0, 1, 0, 0}, 2}, {{64, 128}, {0, 1, 0}, 100}});
+  f.update(s);
+  std::string text = m.serialize();
+  EXPECT_EQ(value_of(text, R"(winnow_queue_wait_seconds_count{class="bulk"})"), 3);
+  EXPECT_EQ(value_of(text, R"(winnow_queue_wait_seconds_bucket{class="bulk",le="0.001"})"), 1);
+  EXPECT_EQ(value_of(text, R"(winnow_queue_wait_seconds_bucket{class="bulk",le="0.01"})"), 3);
+  EXPECT_EQ(value_of(text, R"(winnow_queue_wait_seconds_bucket{class="bulk",le="+Inf"})"), 3);
+  EXPECT_DOUBLE_EQ(value_of(text, R"(winnow_queue_wait_seconds_sum{class="bulk"})"), 0.012);
+  EXPECT_EQ(value_of(text, R"(winnow_batch_size_count{class="bulk",device="gpu0"})"), 1);
+  EXPECT_EQ(value_of(text, R"(winnow_batch_size_bucket{class="bulk",device="gpu0",le="2"})"), 1);
+  EXPECT_EQ(value_of(text, R"(winnow_batch_tokens_sum{class="bulk",device="gpu0"})"), 100);
+  // An empty histogram (the interactive class sent nothing) makes no series.
+  EXPECT_TRUE(std::isnan(value_of(text, R"(winnow_queue_wait_seconds_count{class="interactive"})")));
+
+  // The same snapshot again adds nothing; growth adds only the growth.
+  f.update(s);
+  s.batcher.classes[1].queue_wait_seconds = {{0.001, 0.01}, {1, 2, 4}, 40.012};
+  s.batcher.batches[0].size = {{1, 2, 4}, {0, 1, 0, 1}, 12};
+  s.batcher.batches[0].tokens = {{64, 128}, {0, 1, 1}, 1100};
+  f.update(s);
+  text = m.serialize();
+  EXPECT_EQ(value_of(text, R"(winnow_queue_wait_seconds_count{class="bulk"})"), 7);
+  EXPECT_EQ(value_of(text, R"(winnow_queue_wait_seconds_bucket{class="bulk",le="0.01"})"), 3);
+  EXPECT_DOUBLE_EQ(value_of(text, R"(winnow_queue_wait_seconds_sum{class="bulk"})"), 40.012);
+  EXPECT_EQ(value_of(text, R"(winnow_batch_size_count{class="bulk",device="gpu0"})"), 2);
+  EXPECT_EQ(value_of(text, R"(winnow_batch_size_bucket{class="bulk",device="gpu0",le="4"})"), 1);
+  EXPECT_EQ(value_of(text, R"(winnow_batch_tokens_count{class="bulk",device="gpu0"})"), 2);
+
+  // A shrink (the batcher restarted) adds nothing and becomes the baseline.
+  s.batcher.classes[1].queue_wait_seconds = {{0.001, 0.01}, {0, 1, 0}, 0.005};
+  f.update(s);
+  s.batcher.classes[1].queue_wait_seconds = {{0.001, 0.01}, {0, 2, 0}, 0.01};
+  f.update(s);
+  text = m.serialize();
+  EXPECT_EQ(value_of(text, R"(winnow_queue_wait_seconds_count{class="bulk"})"), 8);
+
+  // Counts that do not match the bounds are skipped, not half-applied.
+  s.batcher.classes[1].queue_wait_seconds = {{0.001, 0.01}, {5, 5}, 1};
+  f.update(s);
+  EXPECT_EQ(value_of(m.serialize(), R"(winnow_queue_wait_seconds_count{class="bulk"})"), 8);
+}
+
+TEST(metrics, pre_bucketed_increments_with_other_bounds_are_refused) {
+  http::metrics m;
+  EXPECT_TRUE(m.add_queue_wait("bulk", {{0.1, 1}, {1, 0, 0}, 0.05}));
+  EXPECT_FALSE(m.add_queue_wait("bulk", {{0.5, 1}, {1, 0, 0}, 0.2}));  // other bounds
+  EXPECT_FALSE(m.add_queue_wait("bulk", {{0.1, 1}, {1, 0}, 0.05}));    // wrong count
+  EXPECT_EQ(value_of(m.serialize(), R"(winnow_queue_wait_seconds_count{class="bulk"})"), 1);
+}
+
 }  // namespace
 }  // namespace winnow::app

@@ -200,6 +200,8 @@ TEST(config, out_of_range_value) {
   expect_error(r, path, 2, "'ranking.alpha'", "out of range");
   r = load_text(dir, "[[classes]]\nname = \"interactive\"\nmax_queue = 0\n", &path);
   expect_error(r, path, 3, "'classes[0].max_queue'", "out of range");
+  r = load_text(dir, "[engine]\nmax_pending_encode = 0\n", &path);
+  expect_error(r, path, 2, "'engine.max_pending_encode'", "out of range");
 }
 
 TEST(config, unknown_enum_value) {

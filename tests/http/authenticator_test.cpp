@@ -64,7 +64,7 @@ TEST(metrics, serializes_every_fed_series) {
   m.observe_request("search", "interactive", 200, 0.003);
   m.set_queue_depth("bulk", 7);
   m.observe_queue_wait("bulk", 0.2);
-  m.observe_batch("a100-0", 12, 900);
+  m.observe_batch("bulk", "a100-0", 12, 900);
   m.set_device_busy_fraction("a100-0", 0.5);
   m.set_device_up("a100-0", true);
   m.add_device_seconds("a100-0", "interactive", 1.5);
@@ -79,8 +79,8 @@ TEST(metrics, serializes_every_fed_series) {
            "winnow_http_request_duration_seconds_bucket{class=\"interactive\",route=\"search\",le=\"0.005\"} 1",
            "winnow_queue_depth{class=\"bulk\"} 7",
            "winnow_queue_wait_seconds_count{class=\"bulk\"} 1",
-           "winnow_batch_size_sum{device=\"a100-0\"} 12",
-           "winnow_batch_tokens_sum{device=\"a100-0\"} 900",
+           "winnow_batch_size_sum{class=\"bulk\",device=\"a100-0\"} 12",
+           "winnow_batch_tokens_sum{class=\"bulk\",device=\"a100-0\"} 900",
            "winnow_device_busy_fraction{device=\"a100-0\"} 0.5",
            "winnow_device_up{device=\"a100-0\"} 1",
            "winnow_device_seconds_total{class=\"interactive\",device=\"a100-0\"} 1.5",

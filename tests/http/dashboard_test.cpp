@@ -26,7 +26,7 @@ TEST(dashboard, queries_only_exported_series) {
   m.observe_request("search", "interactive", 200, 0.01);
   m.set_queue_depth("bulk", 1);
   m.observe_queue_wait("bulk", 0.1);
-  m.observe_batch("cpu", 4, 256);
+  m.observe_batch("bulk", "cpu", 4, 256);
   m.set_device_busy_fraction("cpu", 0.2);
   m.set_device_up("cpu", true);
   m.add_device_seconds("cpu", "bulk", 1);

@@ -3,83 +3,18 @@
 // after a restart on the same data directory.
 #include <gtest/gtest.h>
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <chrono>
 #include <string>
 #include <thread>
 
 #include "tests/http/http_test_client.hpp"
+#include "tests/http/serve_process.hpp"
 #include "tests/support/test_support.hpp"
-
-extern char** environ;
 
 namespace winnow::http::testing {
 namespace {
-
-std::string winnow_binary() { return std::string(WINNOW_BINARY_DIR) + "/app/winnow"; }
-
-// A running `winnow serve` whose stdout is read line by line.
-class serve_process {
- public:
-  explicit serve_process(const std::string& data_dir) {
-    int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("pipe");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    std::string bin = winnow_binary();
-    std::string data = data_dir;
-    // The actor engine loads the model at start (ctest runs in the build tree).
-    std::string model = winnow::testing::model_dir();
-    const char* argv[] = {bin.c_str(), "serve", "--listen", "127.0.0.1:0", "--data", data.c_str(),
-                          "--model", model.c_str(), nullptr};
-    if (posix_spawn(&pid_, bin.c_str(), &fa, nullptr, const_cast<char**>(argv), environ) != 0)
-      throw std::runtime_error("cannot start " + bin);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    out_ = fdopen(fds[0], "r");
-  }
-  ~serve_process() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_) fclose(out_);
-  }
-
-  std::string read_line() {
-    char buf[1024];
-    if (fgets(buf, sizeof buf, out_) == nullptr) return "";
-    return buf;
-  }
-
-  // Sends SIGTERM and returns the exit status (-1 when not a normal exit).
-  int terminate() {
-    kill(pid_, SIGTERM);
-    int st = 0;
-    waitpid(pid_, &st, 0);
-    pid_ = -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* out_ = nullptr;
-};
-
-uint16_t port_of(const std::string& line) {
-  // "winnow: serving on http://127.0.0.1:PORT/ (...)"
-  auto p = line.find("http://127.0.0.1:");
-  if (p == std::string::npos) return 0;
-  return static_cast<uint16_t>(std::stoi(line.substr(p + 17)));
-}
 
 TEST(serve_command, serves_until_sigterm_and_keeps_acknowledged_documents) {
   if (!std::filesystem::exists(winnow_binary())) GTEST_SKIP() << "winnow binary not built";
@@ -112,21 +47,6 @@ TEST(serve_command, serves_until_sigterm_and_keeps_acknowledged_documents) {
   }
 }
 
-// The value on the first exposition line starting with `prefix`, or -1.
-double metric_value(const std::string& text, const std::string& prefix) {
-  for (size_t at = 0; at < text.size();) {
-    size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(at, end - at);
-    if (line.rfind(prefix, 0) == 0) {
-      auto space = line.rfind(' ');
-      return std::stod(line.substr(space + 1));
-    }
-    at = end + 1;
-  }
-  return -1;
-}
-
 // The engine's own numbers (queues, devices, device time, documents) reach
 // /metrics: the poller copies engine::stats() into the registry once a second.
 TEST(serve_command, metrics_show_the_engine_queues_devices_and_documents) {
@@ -141,10 +61,16 @@ TEST(serve_command, metrics_show_the_engine_queues_devices_and_documents) {
   auto r = c.request("POST", "/v1/documents",
                      R"([{"id":"m1","title":"Metered","text":"gauges and counters"}])");
   ASSERT_EQ(r.status, 200u) << r.body;
-  auto s = c.request("POST", "/v1/search", R"({"query":"counters","class":"interactive"})");
-  ASSERT_EQ(s.status, 200u) << s.body;
+  // Hybrid searches encode the query in the interactive class; the ingest's
+  // passage went through the bulk class.
+  for (const char* q : {"counters", "gauges", "metered gauges"}) {
+    auto s = c.request("POST", "/v1/search",
+                       std::string(R"({"mode":"hybrid","class":"interactive","query":")") + q + "\"}");
+    ASSERT_EQ(s.status, 200u) << s.body;
+  }
 
-  // Wait (bounded) for a poll after the document became searchable.
+  // Wait (bounded) for a poll after the document became searchable and the
+  // batches of both classes were recorded.
   std::string text;
   bool seen = false;
   for (int i = 0; i < 300 && !seen; ++i) {
@@ -152,10 +78,23 @@ TEST(serve_command, metrics_show_the_engine_queues_devices_and_documents) {
     ASSERT_EQ(m.status, 200u);
     text = m.body;
     seen = metric_value(text, "winnow_documents_searchable_total") >= 1 &&
-           metric_value(text, "winnow_device_seconds_total{class=\"all\"") > 0;
+           metric_value(text, "winnow_device_seconds_total{class=\"all\"") > 0 &&
+           metric_value(text, "winnow_batch_size_count{class=\"bulk\"") >= 1 &&
+           metric_value(text, "winnow_batch_size_count{class=\"interactive\"") >= 1;
     if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_TRUE(seen) << text;
+  // Per-batch and per-request observations from the scheduler: one query
+  // vector per search (several may share a batch), one passage for the ingest.
+  for (const char* cls : {"interactive", "bulk"}) {
+    const std::string sel = std::string("{class=\"") + cls + "\",device=";
+    EXPECT_GE(metric_value(text, "winnow_batch_size_count" + sel), 1) << cls << "\n" << text;
+    EXPECT_GE(metric_value(text, "winnow_batch_tokens_count" + sel), 1) << cls << "\n" << text;
+    EXPECT_GT(metric_value(text, "winnow_batch_tokens_sum" + sel), 0) << cls << "\n" << text;
+  }
+  EXPECT_EQ(metric_value(text, "winnow_batch_size_sum{class=\"interactive\",device="), 3) << text;
+  EXPECT_EQ(metric_value(text, "winnow_queue_wait_seconds_count{class=\"interactive\"}"), 3) << text;
+  EXPECT_GE(metric_value(text, "winnow_queue_wait_seconds_count{class=\"bulk\"}"), 1) << text;
   EXPECT_GE(metric_value(text, "winnow_queue_depth{class=\"interactive\"}"), 0) << text;
   EXPECT_EQ(metric_value(text, "winnow_device_up{device="), 1) << text;
   // Counted once, by the HTTP layer (the feeder leaves it alone).
