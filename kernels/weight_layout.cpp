@@ -4,8 +4,6 @@
 
 namespace winnow::kernels {
 
-const char* to_string(weight_layout l) { return l == weight_layout::rows ? "rows" : "panels16x4"; }
-
 void pack_s8_panels(const int8_t* b, int64_t n, int64_t k, int64_t row_stride, int8_t* out) {
   std::memset(out, 0, static_cast<size_t>(panels_bytes(n, k)));
   for (int64_t r = 0; r < n; ++r) {

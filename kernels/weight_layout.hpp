@@ -22,7 +22,9 @@ namespace winnow::kernels {
 
 enum class weight_layout : uint8_t { rows, panels16x4 };
 
-const char* to_string(weight_layout l);
+// Inline: the CUDA library names layouts in its errors without linking the
+// CPU kernels.
+inline const char* to_string(weight_layout l) { return l == weight_layout::rows ? "rows" : "panels16x4"; }
 
 constexpr int64_t panel_channels = 16;
 constexpr int64_t panel_k_group = 4;
