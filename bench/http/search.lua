@@ -6,10 +6,21 @@ local words = {"river", "granite", "engine", "protein", "market", "orbit", "viol
   "thunder", "lantern", "quartz", "meadow", "falcon", "copper", "signal", "garden",
   "harvest", "island", "jungle", "kettle", "ladder", "mirror", "needle", "oyster"}
 local bodies = {}
-math.randomseed(7)
-for i = 1, 512 do
-  local q = words[math.random(#words)] .. " " .. words[math.random(#words)]
-  bodies[i] = '{"query":"' .. q .. '","k":10,"mode":"bm25"}'
+-- WINNOW_WRK_QUERIES=queries.jsonl: the "text" of each line instead (texts
+-- with quotes or backslashes are skipped rather than re-escaped).
+local queries = os.getenv("WINNOW_WRK_QUERIES")
+if queries then
+  for line in io.lines(queries) do
+    local text = line:match('"text"%s*:%s*"([^"\\]*)"')
+    if text then bodies[#bodies + 1] = '{"query":"' .. text .. '","k":10,"mode":"bm25"}' end
+  end
+  assert(#bodies > 0, "no usable queries in " .. queries)
+else
+  math.randomseed(7)
+  for i = 1, 512 do
+    local q = words[math.random(#words)] .. " " .. words[math.random(#words)]
+    bodies[i] = '{"query":"' .. q .. '","k":10,"mode":"bm25"}'
+  end
 end
 local n = 0
 wrk.method = "POST"
