@@ -94,6 +94,7 @@ struct class_stats {
   uint64_t enqueued = 0;
   uint64_t rejected_queue_full = 0;
   uint64_t rejected_timeout = 0;
+  uint64_t rejected_late = 0;  // refused on arrival: would have missed its deadline
   uint64_t demoted_out = 0;
   uint64_t requeued = 0;
   uint64_t sent_batches = 0;

@@ -170,6 +170,7 @@ batcher_stats collect_stats(const batcher_state& st) {
     cs.enqueued = k.enqueued;
     cs.rejected_queue_full = k.rejected_queue_full;
     cs.rejected_timeout = k.rejected_timeout;
+    cs.rejected_late = k.rejected_late;
     cs.demoted_out = k.demoted_out;
     cs.requeued = k.requeued;
     cs.sent_batches = k.sent_batches;

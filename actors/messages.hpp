@@ -137,7 +137,7 @@ typename Inspector::result_type inspect(Inspector& f, batch_histograms& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, class_stats& x) {
   return f(caf::meta::type_name("class_stats"), x.name, x.queue_depth, x.enqueued,
-           x.rejected_queue_full, x.rejected_timeout, x.demoted_out, x.requeued, x.sent_batches,
+           x.rejected_queue_full, x.rejected_timeout, x.rejected_late, x.demoted_out, x.requeued, x.sent_batches,
            x.sent_requests, x.device_seconds, x.cost_usd, x.queue_wait_seconds);
 }
 template <class Inspector>

@@ -55,6 +55,8 @@ void engine_metrics_feeder::update(const actors::engine_stats& s,
       metrics_.add_rejected(c.name, "queue_full", static_cast<uint64_t>(d));
     if (double d = delta("rejected_timeout/" + c.name, static_cast<double>(c.rejected_timeout)); d > 0)
       metrics_.add_rejected(c.name, "timeout", static_cast<uint64_t>(d));
+    if (double d = delta("rejected_late/" + c.name, static_cast<double>(c.rejected_late)); d > 0)
+      metrics_.add_rejected(c.name, "late", static_cast<uint64_t>(d));
     if (auto d = delta("queue_wait/" + c.name, c.queue_wait_seconds))
       metrics_.add_queue_wait(c.name, *d);
   }

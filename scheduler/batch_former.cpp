@@ -72,6 +72,16 @@ status batch_former::enqueue(request r, time_point_ns now) {
   if (p.timeout_ms > 0) {
     r.deadline_ns = std::min(r.deadline_ns, now + static_cast<int64_t>(p.timeout_ms) * 1'000'000);
   }
+  if (p.on_timeout == config::timeout_action::reject && r.deadline_ns != no_deadline) {
+    const time_point_ns done = estimated_completion_ns(r.cls, r.tokens, now);
+    if (done > r.deadline_ns) {
+      ++counters_[r.cls].rejected_late;
+      return status::deadline_exceeded("request " + std::to_string(r.id) + ": class '" + p.name +
+                                       "' would finish in ~" + std::to_string((done - now) / 1000) +
+                                       " us (" + std::to_string(q.size()) + " queued), past its deadline in " +
+                                       std::to_string((r.deadline_ns - now) / 1000) + " us");
+    }
+  }
   r.seq = next_seq_++;
   q.push(r);
   ++counters_[r.cls].enqueued;

@@ -59,6 +59,7 @@ struct class_counters {
   uint64_t enqueued = 0;
   uint64_t rejected_queue_full = 0;   // refused by enqueue()
   uint64_t rejected_timeout = 0;      // expired with on_timeout = reject
+  uint64_t rejected_late = 0;         // refused by enqueue(): would miss its deadline
   uint64_t demoted_out = 0;           // moved to demote_to
   uint64_t sent_requests = 0;
   uint64_t sent_batches = 0;
@@ -90,7 +91,10 @@ class batch_former {
   // Queues `r` (r.cls, r.tokens, r.id, r.enqueue_ns, optional r.deadline_ns).
   // Ownership: copied in on success; on error nothing is kept.
   // Errors: invalid_argument (unknown class, tokens 0 or above the class's
-  // max_batch_tokens), resource_exhausted (the class's queue holds max_queue).
+  // max_batch_tokens), resource_exhausted (the class's queue holds max_queue),
+  // deadline_exceeded (on_timeout = reject and estimated_completion_ns is past
+  // the request's deadline: refused at once rather than after waiting for it,
+  // so an overloaded class answers fast instead of late).
   status enqueue(request r, time_point_ns now);
 
   // The admission check behind HTTP 429/503: would a request of `tokens` in

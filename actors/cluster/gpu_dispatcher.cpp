@@ -197,6 +197,7 @@ caf::result<batcher_stats> collect(self_ptr self) {
                 it->enqueued += c.enqueued;
                 it->rejected_queue_full += c.rejected_queue_full;
                 it->rejected_timeout += c.rejected_timeout;
+        it->rejected_late += c.rejected_late;
                 it->demoted_out += c.demoted_out;
                 it->requeued += c.requeued;
                 it->sent_batches += c.sent_batches;

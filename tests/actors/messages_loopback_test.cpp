@@ -89,7 +89,7 @@ TEST(messages, every_type_crosses_a_loopback_middleman_connection) {
     result_hit rh{"d1", "A title", "Body\xE2\x80\xA6", 0.75, 11.5f, 0.62f, true};
     stage_timings st{120, 4500, 80, 30, 4800};
     search_result sr{{rh, rh}, st, true, true, {1, 3}, "deadline_exceeded: late"};
-    class_stats cs{"interactive", 3, 10, 1, 2, 0, 4, 5, 9, 0.5, 0.001};
+    class_stats cs{"interactive", 3, 10, 1, 2, 6, 0, 4, 5, 9, 0.5, 0.001};
     device_stats ds{"sim-a100", "sim:a100-80gb", "down", 7, 1, 1.5, 0.0015};
 
     expect_roundtrip(self, *remote, encode_request{"bulk", {"one", "two \xC3\xA9"}, 2500});

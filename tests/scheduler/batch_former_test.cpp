@@ -170,15 +170,52 @@ TEST(batch_former, timeout_rejects_with_deadline_exceeded) {
 }
 
 TEST(batch_former, a_per_request_deadline_sooner_than_the_class_timeout_wins) {
-  auto c = make_class("interactive", 0, 1024, 10'000);
+  auto c = make_class("interactive", 0, 1024, 1'000);
   c.timeout_ms = 100;
   batch_former bf({c}, one_device());
-  ASSERT_OK(bf.enqueue(make_request(1, 0, 10, /*deadline*/ 2 * ms), 0));
-  decision d = bf.next(0);
-  ASSERT_EQ(d.kind, decision_kind::wait_for);
-  EXPECT_EQ(d.wait_ns, 2 * ms);
-  bf.next(2 * ms);
-  ASSERT_EQ(bf.take_rejected().size(), 1u);
+  ASSERT_OK(bf.enqueue(make_request(1, 0, 10), 0));
+  ASSERT_EQ(bf.next(1 * ms).kind, decision_kind::send_now);  // the device stays busy with it
+  // Admitted (~1 ms to go, due in 2 ms), then kept waiting by the busy device.
+  ASSERT_OK(bf.enqueue(make_request(2, 0, 10, /*deadline*/ 3 * ms), 1 * ms));
+  EXPECT_EQ(bf.next(1 * ms).kind, decision_kind::wait_for);
+  bf.next(3 * ms);
+  auto rejected = bf.take_rejected();
+  ASSERT_EQ(rejected.size(), 1u);  // at its own 3 ms, not the class's 100 ms
+  EXPECT_EQ(rejected[0].req.id, 2u);
+  EXPECT_EQ(rejected[0].reason.code(), status_code::deadline_exceeded);
+}
+
+// A request that the queue and the device speed say would be late is refused
+// on arrival (on_timeout = reject): an overloaded class answers at once, not
+// at its deadline; the refusal is counted apart from expiries.
+TEST(batch_former, a_request_that_would_miss_its_deadline_is_refused_on_arrival) {
+  auto c = make_class("interactive", 0, 1024, 0);
+  c.timeout_ms = 10;
+  // 100k tokens/s: 1,000 tokens take 10 ms.
+  batch_former bf({c}, {make_device("slow", device_tier::high, 1e5)});
+  ASSERT_OK(bf.enqueue(make_request(1, 0, 400), 0));  // ~4 ms
+  ASSERT_OK(bf.enqueue(make_request(2, 0, 400), 0));  // ~4 ms behind it: ~8 ms
+  status s = bf.enqueue(make_request(3, 0, 400), 0);  // ~12 ms > 10 ms
+  EXPECT_EQ(s.code(), status_code::deadline_exceeded) << s.to_string();
+  EXPECT_NE(s.message().find("class 'interactive' would finish in"), std::string::npos) << s.to_string();
+  EXPECT_EQ(bf.counters(0).rejected_late, 1u);
+  EXPECT_EQ(bf.counters(0).enqueued, 2u);
+  EXPECT_EQ(bf.queue_depth(0), 2u);
+  // A per-request deadline sooner than the class timeout is the one checked.
+  EXPECT_EQ(bf.enqueue(make_request(4, 0, 10, /*deadline*/ 1 * ms), 0).code(), status_code::deadline_exceeded);
+  EXPECT_EQ(bf.counters(0).rejected_late, 2u);
+}
+
+TEST(batch_former, a_demoting_class_is_queued_even_when_it_would_be_late) {
+  auto interactive = make_class("interactive", 0, 1024, 0);
+  interactive.timeout_ms = 1;
+  interactive.on_timeout = config::timeout_action::demote;
+  interactive.demote_to = "batch";
+  auto batch_class = make_class("batch", 5, 1024, 0);
+  batch_former bf({interactive, batch_class}, {make_device("slow", device_tier::high, 1e5)});
+  ASSERT_OK(bf.enqueue(make_request(1, 0, 1000), 0));  // ~10 ms > 1 ms, but demote keeps it
+  EXPECT_EQ(bf.counters(0).rejected_late, 0u);
+  EXPECT_EQ(bf.queue_depth(0), 1u);
 }
 
 TEST(batch_former, timeout_demotes_to_the_named_class) {
