@@ -162,18 +162,20 @@ TEST(admission, accepts_what_can_finish_in_time) {
   cls[interactive].timeout_ms = 10;
   batch_former bf(cls, {make_device("cpu", device_tier::high, 1e5)});
   EXPECT_OK(bf.check_admission(interactive, 100, no_deadline, 0));  // ~1 ms of 10
-  // 20 × 100 tokens queued ahead = 20 ms of work on this device.
-  for (request_id i = 1; i <= 20; ++i) ASSERT_OK(bf.enqueue(make_request(i, interactive, 100), 0));
+  // 100 tokens = 1 ms on this device: the 10th queued request would finish at
+  // 10 ms, the 11th at 11 ms, past the class's 10 ms, so enqueue itself refuses it.
+  for (request_id i = 1; i <= 10; ++i) ASSERT_OK(bf.enqueue(make_request(i, interactive, 100), 0));
+  EXPECT_EQ(bf.enqueue(make_request(11, interactive, 100), 0).code(), status_code::deadline_exceeded);
   status s = bf.check_admission(interactive, 100, no_deadline, 0);
   EXPECT_EQ(s.code(), status_code::deadline_exceeded);
-  EXPECT_NE(s.message().find("estimated completion in 21000 us"), std::string::npos) << s.to_string();
+  EXPECT_NE(s.message().find("estimated completion in 11000 us"), std::string::npos) << s.to_string();
   EXPECT_NE(s.message().find("deadline in 10000 us"), std::string::npos) << s.to_string();
   // A later explicit deadline does not extend the class's timeout...
   EXPECT_EQ(bf.check_admission(interactive, 100, 1000 * ms, 0).code(),
             status_code::deadline_exceeded);
   // ...and bulk, with no deadline, is still admitted behind the backlog.
   EXPECT_OK(bf.check_admission(bulk, 100, no_deadline, 0));
-  EXPECT_EQ(bf.estimated_completion_ns(interactive, 100, 0), 21 * ms);
+  EXPECT_EQ(bf.estimated_completion_ns(interactive, 100, 0), 11 * ms);
 }
 
 TEST(admission, refuses_a_full_queue_and_a_pool_without_devices) {
