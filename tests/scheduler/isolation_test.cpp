@@ -13,16 +13,7 @@ namespace {
 using namespace testing;  // NOLINT: test helpers
 using config::device_tier;
 
-constexpr class_id interactive = 0;
-constexpr class_id bulk = 1;
-constexpr device_id a100 = 0;
-constexpr device_id r4090 = 1;
-
-// A fast high-tier card (1000 tokens/ms) and a 10× slower low-tier one.
-std::vector<config::device_config> pool() {
-  return {make_device("sim-a100", device_tier::high, 1e6),
-          make_device("sim-4090", device_tier::low, 1e5)};
-}
+using namespace two_tier;  // NOLINT: the shared pool and ids
 
 std::vector<config::class_config> classes(bool bulk_may_borrow) {
   auto c = std::vector<config::class_config>{

@@ -47,6 +47,21 @@ inline config::device_config make_device(const std::string& name, config::device
   return d;
 }
 
+// The two-tier pool of the placement and isolation tests: a fast high-tier
+// card (1000 tokens/ms) and a 10x slower low-tier one, no launch overhead;
+// classes 0 and 1 are the interactive and bulk classes those tests configure.
+namespace two_tier {
+constexpr class_id interactive = 0;
+constexpr class_id bulk = 1;
+constexpr device_id a100 = 0;
+constexpr device_id r4090 = 1;
+
+inline std::vector<config::device_config> pool() {
+  return {make_device("sim-a100", config::device_tier::high, 1e6),
+          make_device("sim-4090", config::device_tier::low, 1e5)};
+}
+}  // namespace two_tier
+
 inline request make_request(request_id id, class_id cls, uint32_t tokens,
                             time_point_ns deadline_ns = no_deadline) {
   request r;
