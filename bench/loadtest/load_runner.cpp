@@ -51,6 +51,9 @@ struct connection {
   pending_request current;
   int64_t sent_ns = 0;
   int served = 0;
+  // It has waited in the idle pool, where the server may have closed it (its
+  // idle timeout) without our knowing: a failure before any answer is resent.
+  bool pooled = false;
   bool timed_out = false;
   uint64_t generation = 0;  // bumps per request, so a stale timer does nothing
 };
@@ -87,6 +90,7 @@ class runner {
           if (first_connect_error_.empty()) first_connect_error_ = ec.message();
         } else {
           c->socket.set_option(tcp::no_delay(true));
+          c->pooled = true;
           idle_.push_back(c);
         }
         if (--preconnect_left_ == 0) begin();
@@ -242,11 +246,11 @@ class runner {
       c->socket.close(ignored);  // aborts the pending write/read
     });
     http::async_write(c->socket, c->request, [this, c](const error_code& ec, size_t) {
-      if (ec) return failed(c, ec);
+      if (ec) return failed(c, ec, "write");
       c->parser.emplace();
       c->parser->body_limit(response_body_limit);
       http::async_read(c->socket, c->buffer, *c->parser, [this, c](const error_code& ec2, size_t) {
-        if (ec2) return failed(c, ec2);
+        if (ec2) return failed(c, ec2, c->parser->got_some() ? "read (mid-response)" : "read");
         c->deadline.cancel();
         ++c->generation;
         const auto& res = c->parser->get();
@@ -268,18 +272,19 @@ class runner {
     return outcome::error_io;  // 1xx/3xx are not expected from this API
   }
 
-  void failed(const connection_ptr& c, const error_code& ec) {
+  void failed(const connection_ptr& c, const error_code& ec, const char* stage) {
     c->deadline.cancel();
     ++c->generation;
     pending_request p = c->current;
     const bool nothing_received = !c->parser || !c->parser->got_some();
     if (c->timed_out) {
       complete(p, outcome::error_timeout, 0, c->sent_ns);
-    } else if (c->served > 0 && p.attempt == 0 && nothing_received &&
+    } else if (c->pooled && p.attempt == 0 && nothing_received &&
                (ec == asio::error::eof || ec == http::error::end_of_stream ||
                 ec == asio::error::connection_reset || ec == asio::error::broken_pipe)) {
-      // The server closed an idle keep-alive connection just as we reused it:
-      // not the server's failure to answer, so resend once on a fresh one.
+      // The server closed a connection while it sat in our idle pool (its
+      // idle timeout; a pre-opened connection may wait there for minutes at
+      // a low rate): not a failure to answer, so resend once on a new one.
       p.attempt = 1;
       ++result_.classes[p.a.class_index].counts.retried;
       discard(c, /*start_waiting=*/false);
@@ -288,6 +293,9 @@ class runner {
       else dispatch(std::move(p));
       return;
     } else {
+      std::string cause = std::string(stage) + ": " + ec.message();
+      if (!c->pooled) cause += " (new connection)";
+      ++result_.classes[p.a.class_index].io_errors_by_cause[cause];
       complete(p, outcome::error_io, 0, c->sent_ns);
     }
     discard(c);
@@ -305,6 +313,7 @@ class runner {
       send(c, std::move(p));
       return;
     }
+    c->pooled = true;
     idle_.push_back(c);
     maybe_finish();
   }

@@ -80,7 +80,8 @@ std::string summary_json(const run_result& r, const run_context& ctx, const std:
           {"timeout", k[outcome::error_timeout]},
           {"http_4xx", k[outcome::error_4xx]},
           {"http_5xx", k[outcome::error_5xx]},
-          {"io", k[outcome::error_io]}}},
+          {"io", k[outcome::error_io]},
+          {"io_by_cause", c.io_errors_by_cause}}},
         {"rejections", {{"total", k.rejections()}, {"http_429", k[outcome::rejected_429]}, {"http_503", k[outcome::rejected_503]}}},
         {"rejection_latency_ms", latency_json(c.rejection_latency_us)},
         {"client_saturated", k.client_saturated},
@@ -152,6 +153,9 @@ std::string terminal_table(const run_result& r) {
   }
   o << "latency is measured from each request's scheduled send time; connections opened "
     << r.connections_opened << ", peak " << r.peak_connections << " of " << r.max_connections << "\n";
+  for (const class_result& c : r.classes)
+    for (const auto& [cause, n] : c.io_errors_by_cause)
+      o << c.name << ": " << n << " broken connection(s), " << cause << "\n";
   if (saturated > 0) {
     o << "WARNING: " << saturated
       << " arrivals found every connection busy (client saturated): raise connections.max; "

@@ -4,6 +4,7 @@
 // per-second windows (by completion time) for the charts.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ struct class_result {
   // Ingest classes: [i] = 2xx answers to bodies[i] (their documents were
   // acknowledged as written); empty for search classes.
   std::vector<int64_t> acked_per_body;
+  // error_io by what broke, "<stage>: <system message>" (e.g. "read: Connection
+  // reset by peer"), so a broken connection can be traced to a cause.
+  std::map<std::string, int64_t> io_errors_by_cause;
 };
 
 // One request, kept only when run_options::keep_trace is set (tests).

@@ -150,6 +150,29 @@ TEST(load_runner, resends_once_when_a_reused_keep_alive_connection_was_closed) {
   EXPECT_EQ(c.counts[outcome::ok], server.searches_answered());
 }
 
+TEST(load_runner, a_connection_broken_mid_request_is_counted_with_its_cause) {
+  test_server_options so;
+  so.drop_from_request = 5;
+  test_http_server server(so);
+  ASSERT_OK(server.start());
+  run_options o = options_for(server.port(), 200, 300);
+  o.classes.resize(1);
+  auto r = run_load(o);
+  ASSERT_OK(r);
+  const class_result& c = r->classes[0];
+  EXPECT_EQ(c.counts[outcome::ok], 4);
+  EXPECT_EQ(c.counts[outcome::error_io], c.counts.scheduled - 4);
+  // A break on a pooled connection is resent once on a new one, where it
+  // breaks again: every counted break is on a new connection, while reading.
+  int64_t by_cause = 0;
+  for (const auto& [cause, n] : c.io_errors_by_cause) {
+    EXPECT_EQ(cause.rfind("read: ", 0), 0u) << cause;
+    EXPECT_NE(cause.find("(new connection)"), std::string::npos) << cause;
+    by_cause += n;
+  }
+  EXPECT_EQ(by_cause, c.counts[outcome::error_io]);
+}
+
 TEST(load_runner, requests_past_their_deadline_count_as_timeouts) {
   test_server_options so;
   so.stall_at_request = 10;

@@ -72,6 +72,12 @@ class session : public std::enable_shared_from_this<session> {
 
   const http::request<http::string_body>& request() const { return request_; }
 
+  void drop() {
+    error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
  private:
   tcp::socket socket_;
   std::function<void(session&)> on_request_;
@@ -104,6 +110,7 @@ status test_http_server::start() {
       std::this_thread::sleep_for(std::chrono::milliseconds(options_.stall_ms));
       stall_end_ns_ = monotonic_now_ns();
     }
+    if (options_.drop_from_request > 0 && im.requests_seen >= options_.drop_from_request) return s.drop();
     const auto& req = s.request();
     auto self = s.shared_from_this();
     if (req.method() == http::verb::post && req.target() == "/v1/search") {

@@ -33,6 +33,9 @@ struct test_server_options {
   // without saying so (no "Connection: close"), like an idle keep-alive
   // timeout racing the client's next request.
   int close_after_responses = 0;
+  // From this 1-based request number on, every request's connection is
+  // closed with no answer at all (a server failing mid-request); -1: never.
+  int64_t drop_from_request = -1;
 };
 
 class test_http_server {
