@@ -153,7 +153,8 @@ status_or<std::unique_ptr<engine>> engine::open(config::engine_config cfg,
     for (auto& d : cfg.devices) {
       auto dev = d;
       if (dev.kind == config::backend_kind::cpu && dev.threads == 0)
-        dev.threads = std::max(1u, std::thread::hardware_concurrency());
+        dev.threads = options.auto_cpu_threads > 0 ? options.auto_cpu_threads
+                                                   : std::max(1u, std::thread::hardware_concurrency());
       WINNOW_ASSIGN_OR_RETURN(auto r, device_runner::open(dev, cfg.model));
       runners.push_back(std::move(r));
     }

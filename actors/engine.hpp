@@ -50,6 +50,11 @@ struct engine_options {
   // CAF scheduler: false = one shared queue (the default; best on machines
   // with few, busy cores), true = CAF's work-stealing workers.
   bool work_stealing = false;
+  // What `threads = 0` means for a CPU device: this many threads; 0 = every
+  // core. A server sets it lower (see app/cmd_serve.cpp) so that HTTP, BM25
+  // and re-ranking keep cores while queries are encoded; offline ingest and
+  // eval use every core.
+  uint32_t auto_cpu_threads = 0;
   // [CLUSTER] Rewires the engine's actors (a cluster node); null = one process.
   std::shared_ptr<engine_extension> extension;
 };

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -93,6 +94,9 @@ void apply_config(const config::engine_config& c, http::server_options* so, std:
                    [](auto* a, auto* b) { return a->priority < b->priority; });
   so->classes.clear();
   for (auto* cls : by_priority) so->classes.push_back(cls->name);
+  so->admission.clear();
+  for (auto* cls : by_priority)
+    so->admission.push_back({cls->name, cls->max_in_flight, cls->target_latency_ms});
   so->default_search_class = c.engine.default_class;
   so->default_ingest_class = c.engine.ingest_class;
 }
@@ -130,6 +134,12 @@ int run_serve(const serve_args& a) {
   actors::engine_options eo;
   eo.data_dir = a.data;
   eo.model_dir = a.model;
+  // A CPU device left at threads = 0 gets half the cores: with all of them,
+  // every matrix product of a query waits to fork onto a core that HTTP, BM25
+  // or the re-ranker holds (on 2 cores, 1 encoder thread served 196 hybrid
+  // searches/s at p99 37 ms where 2 threads served 174-186/s at p99 50-70 ms;
+  // bench/RESULTS.md, load test).
+  eo.auto_cpu_threads = std::max(1u, std::thread::hardware_concurrency() / 2);
   // [CLUSTER] begin: --node NAME runs one node of [cluster] (actors/cluster/cluster_node.hpp).
   std::optional<actors::cluster::node_plan> plan;
   if (!a.node.empty()) {

@@ -99,6 +99,16 @@ struct class_config {
   // a device, hence how long urgent work can wait behind it. A single request
   // longer than the bound still runs, alone. 0 = no bound.
   uint32_t max_batch_ms = 0;
+  // Admission at the HTTP server (http/class_admission.hpp): searches and
+  // ingests of this class in flight at once, at most; one more is refused at
+  // once with 429 + Retry-After, and while this class refuses, every less
+  // urgent class is refused too. 0 = no bound of its own.
+  uint32_t max_in_flight = 0;
+  // With max_in_flight: the bound adapts between 2 and max_in_flight to keep
+  // answers within this latency (it shrinks by 20% when more than 10% of a
+  // window of 40 answers take longer, grows by one while the bound is reached and they
+  // do not). Set it below the class's p99 objective. 0 = fixed bound.
+  uint32_t target_latency_ms = 0;
 };
 
 // [[devices]]
@@ -110,7 +120,8 @@ struct device_config {
   std::string sim_profile;          // kind == simulated: "a100-80gb" | "rtx4090-24gb"
   device_tier tier = device_tier::high;
   double cost_per_hour = 0.0;       // USD, >= 0
-  uint32_t threads = 0;             // CPU backend threads; 0 = all cores
+  uint32_t threads = 0;             // CPU backend threads; 0 = half the cores under `winnow serve`
+                                    // (the rest serve HTTP, BM25, re-ranking), all cores offline
   // Timing model used before the first measurement (and always, for simulated
   // devices): tokens per second and fixed launch overhead per batch.
   double tokens_per_s = 0.0;        // > 0 after validation

@@ -32,6 +32,8 @@ max_batch_tokens = 2048
 max_queue = 256
 timeout_ms = 200
 preferred_tier = "high"
+max_in_flight = 64
+target_latency_ms = 25
 
 [[classes]]
 name = "bulk"
@@ -115,6 +117,8 @@ void parse_class(toml_reader& r, class_config& c) {
   r.read("aging_us", c.aging_us, 0, 3'600'000'000ull);
   r.read("borrow_higher_tier", c.borrow_higher_tier);
   r.read("max_batch_ms", c.max_batch_ms, 0, 600'000);
+  r.read("max_in_flight", c.max_in_flight, 0, 1'000'000);
+  r.read("target_latency_ms", c.target_latency_ms, 0, 3'600'000);
   if (!r.ok()) return;
   if (c.name.empty()) r.fail_at("name", "must not be empty");
   if (c.preferred_batch_tokens > c.max_batch_tokens) {
@@ -130,6 +134,10 @@ void parse_class(toml_reader& r, class_config& c) {
   if (c.preferred_tier == device_tier::high && r.has("borrow_higher_tier")) {
     r.fail_at("borrow_higher_tier",
               "only meaningful with preferred_tier = \"low\" (there is no higher tier to borrow)");
+  }
+  if (c.target_latency_ms > 0 && c.max_in_flight == 0) {
+    r.fail_at("target_latency_ms",
+              "needs max_in_flight > 0 (the most the adaptive in-flight limit may grow to)");
   }
   if (c.on_timeout == timeout_action::reject && !c.demote_to.empty()) {
     r.fail_at("demote_to", "demote_to is only meaningful with on_timeout = \"demote\"");

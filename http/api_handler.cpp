@@ -53,7 +53,25 @@ void count_outcome(metrics& m, const std::string& cls, const status& s) {
 }  // namespace
 
 api_handler::api_handler(engine_api& engine, metrics& m, server_options opts)
-    : engine_(engine), metrics_(m), opts_(std::move(opts)), auth_(opts_.api_keys) {}
+    : engine_(engine),
+      metrics_(m),
+      opts_(std::move(opts)),
+      auth_(opts_.api_keys),
+      admission_(opts_.admission, clock_,
+                 static_cast<int64_t>(opts_.retry_after_seconds) * 1'000'000'000) {}
+
+std::shared_ptr<admission_slot> api_handler::admit(const std::string& cls,
+                                                   const std::shared_ptr<responder>& r) {
+  admission_decision d = admission_.admit(cls);
+  if (d.outcome == admission_outcome::admitted) {
+    // A class outside the configured list has no bound; it still needs a slot
+    // object so the callers need not special-case it.
+    return d.slot ? d.slot : std::make_shared<admission_slot>(nullptr, 0, limit_ticket{});
+  }
+  metrics_.add_rejected(cls, to_string(d.outcome));
+  r->respond(error_response(status::resource_exhausted(d.detail), opts_.retry_after_seconds));
+  return nullptr;
+}
 
 std::shared_ptr<responder> api_handler::make_responder(std::function<void(api_response)> sink) {
   in_flight_.fetch_add(1);
@@ -141,6 +159,8 @@ void api_handler::handle(const api_request& req, const std::shared_ptr<responder
     } else if (label == "metrics") {
       api_response resp;
       resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      for (const auto& c : opts_.admission)
+        if (c.max_in_flight > 0) metrics_.set_in_flight_limit(c.name, admission_.limit(c.name));
       resp.body = metrics_.serialize();
       r->respond(std::move(resp));
     } else if (label == "search") {
@@ -188,8 +208,12 @@ void api_handler::handle_search(const api_request& req, const std::shared_ptr<re
   uint32_t k = sr.k;
   unsigned retry = opts_.retry_after_seconds;
   metrics* m = &metrics_;
-  engine_.search(std::move(sr), [r, cls, mode, k, retry, m](status_or<search_response> res) {
+  std::shared_ptr<admission_slot> slot = admit(cls, r);
+  if (!slot) return;
+  engine_.search(std::move(sr), [r, cls, mode, k, retry, m, slot](status_or<search_response> res) {
     try {
+      // Only answers feed the class's latency limit; an error says nothing about it.
+      if (res.ok()) slot->finish(monotonic_now_ns() - r->start_ns());
       if (!res.ok()) {
         count_outcome(*m, cls, res.get_status());
         r->respond(error_response(res.get_status(), retry));
@@ -294,10 +318,13 @@ void api_handler::handle_ingest(const api_request& req, const std::string& query
     return;
   }
   size_t sent = ir.documents.size();
-  engine_.ingest(std::move(ir), [r, m, cls, retry, finish, sent, entries = std::move(entries),
+  std::shared_ptr<admission_slot> slot = admit(cls, r);
+  if (!slot) return;
+  engine_.ingest(std::move(ir), [r, m, cls, retry, finish, sent, slot, entries = std::move(entries),
                                  slots = std::move(slots)](
                                     status_or<std::vector<document_result>> res) {
     try {
+      if (res.ok()) slot->finish(monotonic_now_ns() - r->start_ns());
       if (!res.ok()) {
         // Nothing of the batch was applied (engine_api contract).
         count_outcome(*m, cls, res.get_status());

@@ -21,6 +21,7 @@
 
 #include "http/api_message.hpp"
 #include "http/authenticator.hpp"
+#include "http/class_admission.hpp"
 #include "http/server_options.hpp"
 
 namespace winnow::http {
@@ -43,6 +44,9 @@ class api_handler {
   // local routes, later (from an engine thread) for engine calls.
   void handle(const api_request& req, const std::shared_ptr<responder>& r);
 
+  // Current in-flight limit of a class (0 = none); see class_admission.
+  uint32_t class_limit(const std::string& class_name) const { return admission_.limit(class_name); }
+
   // Requests answered or in progress but not yet answered.
   uint32_t in_flight() const { return in_flight_.load(); }
 
@@ -55,11 +59,15 @@ class api_handler {
   void handle_get_document(const std::string& id, const std::shared_ptr<responder>& r);
   void handle_delete_document(const std::string& id, const std::shared_ptr<responder>& r);
   void handle_readyz(const std::shared_ptr<responder>& r);
+  // Admits a search or ingest of `cls`, or answers 429 (counted) and returns null.
+  std::shared_ptr<admission_slot> admit(const std::string& cls, const std::shared_ptr<responder>& r);
 
   engine_api& engine_;
   metrics& metrics_;
   server_options opts_;
   authenticator auth_;
+  steady_clock clock_;
+  class_admission admission_;
   std::atomic<uint32_t> in_flight_{0};
 };
 

@@ -74,6 +74,10 @@ struct metrics::impl {
       prometheus::BuildGauge().Name("winnow_queue_depth")
           .Help("Requests waiting in the scheduler queue, by class")
           .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& in_flight_limit =
+      prometheus::BuildGauge().Name("winnow_in_flight_limit")
+          .Help("Searches and ingests of a class the server admits at once (adaptive), by class")
+          .Register(*registry);
   prometheus::Family<Histogram>& queue_wait =
       prometheus::BuildHistogram().Name("winnow_queue_wait_seconds")
           .Help("Time a request waited in the scheduler queue, by class")
@@ -139,6 +143,10 @@ void metrics::observe_request(std::string_view route, std::string_view class_nam
                        {"code", std::to_string(http_code)}}).Increment();
   impl_->request_seconds.Add({{"route", s(route)}, {"class", s(class_name)}}, latency_buckets())
       .Observe(seconds);
+}
+
+void metrics::set_in_flight_limit(std::string_view class_name, double limit) {
+  impl_->in_flight_limit.Add({{"class", s(class_name)}}).Set(limit);
 }
 
 void metrics::set_queue_depth(std::string_view class_name, double depth) {

@@ -9,6 +9,7 @@
 // Series (all prefixed winnow_):
 //   http_requests_total{route,class,code}          counter
 //   http_request_duration_seconds{route,class}     histogram
+//   in_flight_limit{class}                         gauge (the server's admission bound)
 //   queue_depth{class}                             gauge
 //   queue_wait_seconds{class}                      histogram
 //   batch_size{class,device}                       histogram (requests per batch)
@@ -27,7 +28,9 @@
 //                                                  resource_exhausted / unavailable (e.g. a
 //                                                  full ingest backlog); the scheduler's
 //                                                  refusals of encode work, reason
-//                                                  queue_full / timeout)
+//                                                  queue_full / timeout; the server's
+//                                                  per-class admission, reason over_limit /
+//                                                  shed_for_urgent)
 
 #include <cstdint>
 #include <memory>
@@ -56,6 +59,7 @@ class metrics {
 
   void observe_request(std::string_view route, std::string_view class_name, unsigned http_code,
                        double seconds);
+  void set_in_flight_limit(std::string_view class_name, double limit);
   void set_queue_depth(std::string_view class_name, double depth);
   void observe_queue_wait(std::string_view class_name, double seconds);
   void observe_batch(std::string_view class_name, std::string_view device, double requests,

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/class_admission.hpp"
+
 namespace winnow::http {
 
 enum class role { read, write, admin };
@@ -33,6 +35,11 @@ struct server_options {
   std::vector<std::string> classes = {"interactive", "batch", "bulk"};
   std::string default_search_class = "interactive";
   std::string default_ingest_class = "bulk";
+  // Per-class admission (http/class_admission.hpp), most urgent first: the
+  // in-flight limit of each class and the shedding of less urgent classes
+  // while a more urgent one is refusing (for retry_after_seconds). Empty: no
+  // per-class bounds.
+  std::vector<class_limits> admission;
 
   // Limits on input.
   uint64_t max_ingest_body_bytes = 16ull << 20;  // POST /v1/documents; above → 413 ([http] max_body_bytes)

@@ -68,6 +68,11 @@ TEST(config, embedded_default_is_one_cpu_node) {
   // also encodes the queries).
   EXPECT_EQ(cfg.find_class("bulk")->max_batch_ms, 50u);
   EXPECT_EQ(cfg.devices[0].os_nice, 0u);
+  // Searches are admitted against an adaptive in-flight bound; bulk has none
+  // of its own (it is shed while interactive refuses).
+  EXPECT_EQ(cfg.find_class("interactive")->max_in_flight, 64u);
+  EXPECT_EQ(cfg.find_class("interactive")->target_latency_ms, 25u);
+  EXPECT_EQ(cfg.find_class("bulk")->max_in_flight, 0u);
   EXPECT_EQ(cfg.ranking.candidates, 100u);
   EXPECT_TRUE(cfg.cluster.nodes.empty());
 }
@@ -380,6 +385,22 @@ TEST(config, isolation_knobs_parse) {
   EXPECT_EQ(interactive->max_batch_ms, 0u);
   EXPECT_EQ(r->find_device("slow")->os_nice, 10u);
   EXPECT_EQ(r->find_device("fast")->os_nice, 0u);
+}
+
+TEST(config, admission_knobs_parse_and_need_each_other) {
+  temp_dir dir;
+  std::string path;
+  const std::string classes =
+      "[[classes]]\nname = \"bulk\"\npriority = 10\n[[classes]]\nname = \"interactive\"\n";
+  auto r = load_text(dir, classes + "max_in_flight = 12\ntarget_latency_ms = 40\n");
+  ASSERT_OK(r);
+  EXPECT_EQ(r->find_class("interactive")->max_in_flight, 12u);
+  EXPECT_EQ(r->find_class("interactive")->target_latency_ms, 40u);
+  EXPECT_EQ(r->find_class("bulk")->max_in_flight, 0u);
+  r = load_text(dir, classes + "target_latency_ms = 40\n", &path);
+  expect_error(r, path, 6, "'classes[1].target_latency_ms'", "needs max_in_flight > 0");
+  r = load_text(dir, classes + "max_in_flight = -3\n", &path);
+  expect_error(r, path, 6, "'classes[1].max_in_flight'", "out of range");
 }
 
 TEST(config, isolation_knobs_bad_values) {

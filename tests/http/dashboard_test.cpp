@@ -25,6 +25,7 @@ TEST(dashboard, queries_only_exported_series) {
   metrics m;  // feed every series once so each one is serialized
   m.observe_request("search", "interactive", 200, 0.01);
   m.set_queue_depth("bulk", 1);
+  m.set_in_flight_limit("interactive", 8);
   m.observe_queue_wait("bulk", 0.1);
   m.observe_batch("bulk", "cpu", 4, 256);
   m.set_device_busy_fraction("cpu", 0.2);

@@ -465,6 +465,35 @@ TEST(http_server, refuses_at_once_when_a_class_queue_is_full) {
   EXPECT_NE(m.find("winnow_rejected_total{class=\"bulk\",reason=\"resource_exhausted\"} 1"), std::string::npos) << m;
 }
 
+TEST(http_server, refuses_over_a_class_in_flight_limit_and_sheds_bulk_meanwhile) {
+  server_options o;
+  o.admission = {{"interactive", 1, 0}, {"batch", 0, 0}, {"bulk", 0, 0}};
+  test_server ts(o);
+  seed(ts.port());
+  test_client held(ts.port());
+  held.send("POST", "/v1/search", R"({"query":"holdme granite","mode":"bm25"})");
+  for (int i = 0; i < 500 && ts.gate().held() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_EQ(ts.gate().held(), 1u);
+  test_client c(ts.port());
+  auto over = c.request("POST", "/v1/search", R"({"query":"granite","mode":"bm25"})");
+  expect_error(over, 429, "resource_exhausted", "class 'interactive' has 1 requests in flight");
+  EXPECT_EQ(over.header("retry-after"), "1");
+  auto shed = c.request("POST", "/v1/documents", R"([{"id":"s1","text":"shed"}])");
+  expect_error(shed, 429, "resource_exhausted", "more urgent class 'interactive'");
+  EXPECT_EQ(c.request("GET", "/v1/documents/s1").status, 404u);  // nothing applied
+  ts.gate().release();
+  EXPECT_EQ(held.read().status, 200u);
+  // The place is free again; bulk waits out the Retry-After window.
+  EXPECT_EQ(c.request("POST", "/v1/search", R"({"query":"granite","mode":"bm25"})").status, 200u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(c.request("POST", "/v1/documents", R"([{"id":"s1","text":"shed"}])").status, 200u);
+  auto m = c.request("GET", "/metrics").body;
+  EXPECT_NE(m.find("winnow_rejected_total{class=\"interactive\",reason=\"over_limit\"} 1"), std::string::npos) << m;
+  EXPECT_NE(m.find("winnow_rejected_total{class=\"bulk\",reason=\"shed_for_urgent\"} 1"), std::string::npos) << m;
+  EXPECT_NE(m.find("winnow_in_flight_limit{class=\"interactive\"} 1"), std::string::npos) << m;
+}
+
 TEST(http_server, answers_504_when_the_engine_does_not_answer_in_time) {
   server_options o;
   o.engine_timeout = std::chrono::milliseconds(100);
