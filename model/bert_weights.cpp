@@ -109,6 +109,11 @@ status_or<linear_weights> load_linear(const safetensors_file& f, kernels::backen
     l.w_s8_layout = preferred_s8_layout(backend, n_dim, k_dim);
     WINNOW_ASSIGN_OR_RETURN(l.w_s8, upload_s8_weights(backend, q, n_dim, k_dim, l.w_s8_layout));
     WINNOW_ASSIGN_OR_RETURN(l.w_scales, upload(backend, scales.data(), kernels::dtype::f32, n_dim, 1));
+    std::vector<int32_t> sums(static_cast<size_t>(n_dim), 0);
+    for (int64_t n = 0; n < n_dim; ++n) {
+      for (int64_t k = 0; k < k_dim; ++k) sums[n] += q[n * k_dim + k];
+    }
+    WINNOW_ASSIGN_OR_RETURN(l.w_sums, upload(backend, sums.data(), kernels::dtype::s32, 1, n_dim));
   }
   return l;
 }
@@ -155,6 +160,7 @@ void drop_linear_copies(bert_weights& w, bool keep_int8) {
       } else {
         lin->w_s8 = device_tensor{};
         lin->w_scales = device_tensor{};
+        lin->w_sums = device_tensor{};
       }
     }
   }

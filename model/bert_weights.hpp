@@ -26,6 +26,7 @@ struct linear_weights {
   device_tensor w_s8;      // s8 [N, K] in w_s8_layout; empty unless int8 was prepared
   kernels::weight_layout w_s8_layout = kernels::weight_layout::rows;
   device_tensor w_scales;  // f32 [N, 1]
+  device_tensor w_sums;    // s32 [1, N]: sum_k of the s8 weights, for u8 activations (int8 only)
   device_tensor bias;      // f32 [1, N]
 };
 
