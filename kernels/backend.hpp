@@ -75,11 +75,18 @@ struct tensor {
 //   matmul needs no sign juggling. It suits rows that are mostly of one sign
 //   (after GELU); a symmetric row loses one bit against s8.
 // Rounding is half to even; an all-zero row gets scale 0, zero point 0, zeros.
+// With `col_scales`, the row quantized is in[m, k] * col_scales[k] (a float
+// multiply, then the above): the input half of SmoothQuant-style smoothing,
+// where a matmul's weight columns were multiplied by 1 / col_scales[k] so
+// that a few large input channels do not set every row's scale.
+// A backend that implements the u8 form must also implement col_scales (the
+// encoder asks supports() with both set).
 struct quantize_rows_f32_s8_op {
   tensor in;           // f32 [M, K]
   tensor out;          // s8 or u8 [M, K]
   tensor scales;       // f32 [M, 1]
   tensor zero_points;  // s32 [M, 1] when out is u8; absent otherwise
+  tensor col_scales;   // f32 [1, K], optional
 };
 
 // out[m, n] = (sum_k (a[m, k] - zp[m]) * b[n, k]) * a_scales[m] * b_scales[n] + bias[n]

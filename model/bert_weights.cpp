@@ -87,6 +87,23 @@ status_or<device_tensor> upload_s8_weights(kernels::backend& backend, const std:
   return t;
 }
 
+// Quantizes `w` (f32 [n, k]) into l's int8 weights in l.w_s8_layout, with
+// their per-channel scales and row sums.
+status set_int8_weights(linear_weights& l, const std::vector<float>& w, int64_t n_dim, int64_t k_dim,
+                        kernels::backend& backend) {
+  std::vector<int8_t> q;
+  std::vector<float> scales;
+  quantize_per_channel(w, n_dim, k_dim, q, scales);
+  WINNOW_ASSIGN_OR_RETURN(l.w_s8, upload_s8_weights(backend, q, n_dim, k_dim, l.w_s8_layout));
+  WINNOW_ASSIGN_OR_RETURN(l.w_scales, upload(backend, scales.data(), kernels::dtype::f32, n_dim, 1));
+  std::vector<int32_t> sums(static_cast<size_t>(n_dim), 0);
+  for (int64_t n = 0; n < n_dim; ++n) {
+    for (int64_t k = 0; k < k_dim; ++k) sums[n] += q[n * k_dim + k];
+  }
+  WINNOW_ASSIGN_OR_RETURN(l.w_sums, upload(backend, sums.data(), kernels::dtype::s32, 1, n_dim));
+  return {};
+}
+
 // Rows of several checkpoint tensors stacked into one [sum(N), K] linear.
 status_or<linear_weights> load_linear(const safetensors_file& f, kernels::backend& backend,
                                       const std::vector<std::string>& prefixes, int64_t n_each, int64_t k_dim,
@@ -103,17 +120,8 @@ status_or<linear_weights> load_linear(const safetensors_file& f, kernels::backen
   WINNOW_ASSIGN_OR_RETURN(l.w_f32, upload(backend, w.data(), kernels::dtype::f32, n_dim, k_dim));
   WINNOW_ASSIGN_OR_RETURN(l.bias, upload(backend, bias.data(), kernels::dtype::f32, 1, n_dim));
   if (int8) {
-    std::vector<int8_t> q;
-    std::vector<float> scales;
-    quantize_per_channel(w, n_dim, k_dim, q, scales);
     l.w_s8_layout = preferred_s8_layout(backend, n_dim, k_dim);
-    WINNOW_ASSIGN_OR_RETURN(l.w_s8, upload_s8_weights(backend, q, n_dim, k_dim, l.w_s8_layout));
-    WINNOW_ASSIGN_OR_RETURN(l.w_scales, upload(backend, scales.data(), kernels::dtype::f32, n_dim, 1));
-    std::vector<int32_t> sums(static_cast<size_t>(n_dim), 0);
-    for (int64_t n = 0; n < n_dim; ++n) {
-      for (int64_t k = 0; k < k_dim; ++k) sums[n] += q[n * k_dim + k];
-    }
-    WINNOW_ASSIGN_OR_RETURN(l.w_sums, upload(backend, sums.data(), kernels::dtype::s32, 1, n_dim));
+    WINNOW_RETURN_IF_ERROR(set_int8_weights(l, w, n_dim, k_dim, backend));
   }
   return l;
 }
@@ -152,6 +160,32 @@ status_or<bert_weights> load_bert_weights(const safetensors_file& f, const model
   return w;
 }
 
+status smooth_linear(linear_weights& l, const std::vector<float>& act_amax, kernels::backend& backend) {
+  const int64_t n_dim = l.w_f32.view.rows, k_dim = l.w_f32.view.cols;
+  if (static_cast<int64_t>(act_amax.size()) != k_dim || l.w_s8.view.empty()) {
+    return status::invalid_argument("smooth_linear: " + std::to_string(act_amax.size()) +
+                                    " activation maxima for a linear of " + std::to_string(k_dim) +
+                                    " inputs, or no int8 weights");
+  }
+  std::vector<float> w(static_cast<size_t>(n_dim * k_dim));
+  WINNOW_RETURN_IF_ERROR(backend.download(w.data(), l.w_f32.buf.get(), 0, w.size() * sizeof(float)));
+  std::vector<float> w_amax(static_cast<size_t>(k_dim), 0.f);
+  for (int64_t n = 0; n < n_dim; ++n) {
+    for (int64_t k = 0; k < k_dim; ++k) w_amax[k] = std::fmax(w_amax[k], std::fabs(w[n * k_dim + k]));
+  }
+  std::vector<float> inv(static_cast<size_t>(k_dim), 1.f);
+  for (int64_t k = 0; k < k_dim; ++k) {
+    if (act_amax[k] > 0.f && w_amax[k] > 0.f) {
+      const float s = std::sqrt(act_amax[k] / w_amax[k]);
+      for (int64_t n = 0; n < n_dim; ++n) w[n * k_dim + k] *= s;
+      inv[k] = 1.f / s;
+    }
+  }
+  WINNOW_RETURN_IF_ERROR(set_int8_weights(l, w, n_dim, k_dim, backend));
+  WINNOW_ASSIGN_OR_RETURN(l.in_scales, upload(backend, inv.data(), kernels::dtype::f32, 1, k_dim));
+  return {};
+}
+
 void drop_linear_copies(bert_weights& w, bool keep_int8) {
   for (layer_weights& l : w.layers) {
     for (linear_weights* lin : {&l.qkv, &l.attn_out, &l.ffn_in, &l.ffn_out}) {
@@ -161,6 +195,7 @@ void drop_linear_copies(bert_weights& w, bool keep_int8) {
         lin->w_s8 = device_tensor{};
         lin->w_scales = device_tensor{};
         lin->w_sums = device_tensor{};
+        lin->in_scales = device_tensor{};
       }
     }
   }

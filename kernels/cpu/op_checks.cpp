@@ -69,6 +69,7 @@ struct checker {
     const bool asymmetric = o.out.type == dtype::u8;
     WINNOW_RETURN_IF_ERROR(check(n, "out", o.out, asymmetric ? dtype::u8 : dtype::s8, o.in.rows, o.in.cols));
     WINNOW_RETURN_IF_ERROR(check(n, "scales", o.scales, dtype::f32, o.in.rows, 1));
+    WINNOW_RETURN_IF_ERROR(check_optional(n, "col_scales", o.col_scales, dtype::f32, 1, o.in.cols));
     return zero_points(n, "zero_points", o.zero_points, asymmetric, o.in.rows, /*is_input=*/false);
   }
   status operator()(const gemm_s8s8_f32_op& o) const {

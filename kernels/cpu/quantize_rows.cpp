@@ -2,6 +2,7 @@
 // (s8 out) or asymmetric 7-bit (u8 out, with a zero point per row).
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "kernels/cpu/cpu_ops.hpp"
 
@@ -155,9 +156,21 @@ __attribute__((target("avx2,fma"))) void quantize_row_u7_avx2(const float* in, u
 }
 #endif
 
+// in * col_scales into `scratch` (one float multiply each, so every variant
+// sees the same values).
+const float* scaled_row(const float* in, const float* col_scales, int64_t k, std::vector<float>& scratch) {
+  scratch.resize(static_cast<size_t>(k));
+  for (int64_t i = 0; i < k; ++i) scratch[i] = in[i] * col_scales[i];
+  return scratch.data();
+}
+
 // One row of either form; `fast` picks the AVX2 variants.
 void quantize_one_row(const quantize_rows_f32_s8_op& o, int64_t m, bool fast) {
   const float* in = static_cast<const float*>(o.in.data) + m * o.in.row_stride;
+  if (!o.col_scales.empty()) {
+    thread_local std::vector<float> scratch;
+    in = scaled_row(in, static_cast<const float*>(o.col_scales.data), o.in.cols, scratch);
+  }
   float* scale = static_cast<float*>(o.scales.data) + m * o.scales.row_stride;
   if (o.out.type == dtype::u8) {
     auto* out = static_cast<uint8_t*>(o.out.data) + m * o.out.row_stride;

@@ -1,6 +1,7 @@
 // The 7-bit asymmetric (u8) activation path of the CPU backend:
 // quantize_rows_f32_s8 with a u8 `out` (fast == reference bitwise; the values
-// and zero points stay in [0, 127]; dequantized rows are within half a step)
+// and zero points stay in [0, 127]; dequantized rows are within a step;
+// col_scales quantizes the scaled row)
 // and gemm_s8s8_f32 with a u8 `a` (the fast kernels, packed or not, 1 or 2
 // threads, equal the reference to the last bit on every tile remainder; the
 // reference itself equals the s8 reference on the same centred values;
@@ -37,7 +38,7 @@ quantized quantize_u8(backend& be, std::vector<float>& in, int64_t m, int64_t k)
   return r;
 }
 
-TEST(U8Activations, QuantizeFastEqualsReferenceAndStaysWithinHalfAStep) {
+TEST(U8Activations, QuantizeFastEqualsReferenceAndStaysWithinAStep) {
   auto rng = testing::seeded_rng(31);
   const int64_t m = 9, k = 389;  // k not a multiple of 32: the vector loop's tail
   std::normal_distribution<float> d(0.3f, 2.f);
@@ -70,6 +71,48 @@ TEST(U8Activations, QuantizeFastEqualsReferenceAndStaysWithinHalfAStep) {
       EXPECT_LE(std::fabs(back - in[r * k + c]), want.scales[r] * 1.0001f + 1e-7f)
           << "row " << r << " col " << c;
     }
+  }
+}
+
+// col_scales quantizes in * col_scales: the same as quantizing the product,
+// in both forms and both variants.
+TEST(U8Activations, ColumnScalesQuantizeTheScaledRow) {
+  auto rng = testing::seeded_rng(36);
+  const int64_t m = 6, k = 77;
+  std::normal_distribution<float> d(0.f, 1.f);
+  std::uniform_real_distribution<float> c(0.05f, 4.f);
+  std::vector<float> in(static_cast<size_t>(m * k)), cols(static_cast<size_t>(k)), product(in.size());
+  for (auto& x : in) x = d(rng);
+  for (auto& x : cols) x = c(rng);
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t i = 0; i < k; ++i) product[r * k + i] = in[r * k + i] * cols[i];
+  for (const bool ref_mode : {true, false}) {
+    auto be = make_cpu_backend({1, ref_mode});
+    const quantized want = quantize_u8(*be, product, m, k);
+    quantized got;
+    got.q.assign(want.q.size(), 255);
+    got.scales.assign(m, -1.f);
+    got.zps.assign(m, -1);
+    ASSERT_OK(be->run(quantize_rows_f32_s8_op{tensor::make(in.data(), dtype::f32, m, k),
+                                              tensor::make(got.q.data(), dtype::u8, m, k),
+                                              tensor::make(got.scales.data(), dtype::f32, m, 1),
+                                              tensor::make(got.zps.data(), dtype::s32, m, 1),
+                                              tensor::make(cols.data(), dtype::f32, 1, k)}));
+    EXPECT_EQ(want.q, got.q) << (ref_mode ? "reference" : "fast");
+    EXPECT_EQ(want.scales, got.scales);
+    EXPECT_EQ(want.zps, got.zps);
+
+    std::vector<int8_t> s_want(in.size()), s_got(in.size());
+    std::vector<float> sc_want(m), sc_got(m);
+    ASSERT_OK(be->run(quantize_rows_f32_s8_op{tensor::make(product.data(), dtype::f32, m, k),
+                                              tensor::make(s_want.data(), dtype::s8, m, k),
+                                              tensor::make(sc_want.data(), dtype::f32, m, 1)}));
+    ASSERT_OK(be->run(quantize_rows_f32_s8_op{tensor::make(in.data(), dtype::f32, m, k),
+                                              tensor::make(s_got.data(), dtype::s8, m, k),
+                                              tensor::make(sc_got.data(), dtype::f32, m, 1), tensor{},
+                                              tensor::make(cols.data(), dtype::f32, 1, k)}));
+    EXPECT_EQ(s_want, s_got);
+    EXPECT_EQ(sc_want, sc_got);
   }
 }
 
