@@ -93,7 +93,7 @@ struct quantize_rows_f32_s8_op {
 // with an exact int32 accumulator, where zp = a_zero_points for a u8 `a`
 // (quantize_rows_f32_s8_op's asymmetric form) and 0 for an s8 `a`. `b` is a
 // weight quantized per output channel, in PyTorch Linear layout
-// [out_features, in_features] or, with b_layout = panels16x4, packed as
+// [out_features, in_features] or, with b_layout = panels16x4(_w7), packed as
 // weight_layout.hpp describes (the tensor still says [N, K] with row_stride
 // K; its data holds panels_bytes(N, K)).
 // A u8 `a` also needs `b_sums`: b_sums[n] = sum_k b[n, k], made once with the

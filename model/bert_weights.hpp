@@ -45,8 +45,8 @@ struct bert_weights {
 
 // Reads every tensor the config implies (a "bert." prefix is accepted);
 // errors name the file and tensor. With `int8`, also quantizes the linear
-// weights, packed in the backend's preferred layout (panels16x4 where the
-// backend supports it, else rows). REQUIRES: backend outlives the result.
+// weights, packed in the backend's preferred layout (panels16x4_w7 with 7-bit
+// weights, else panels16x4, where the backend supports it, else rows). REQUIRES: backend outlives the result.
 status_or<bert_weights> load_bert_weights(const safetensors_file& file, const model_config& config,
                                           bool int8, kernels::backend& backend);
 

@@ -34,10 +34,13 @@ enum class linear_role { qkv, attn_out, ffn_in, ffn_out };
 // carry a few outlier channels (max |x| ~ 8 at rms ~ 0.4 on [CLS]). Smoothing
 // those two takes the outliers out. On the parity set (mean / min cosine int8
 // vs reference):
-//   all s8, no smoothing                  0.99709 / 0.98572
-//   all u8, no smoothing                  0.99640 / 0.97247 (fails the 0.98 gate)
-//   all u8, QKV + FFN-in smoothed         0.99852 / 0.99122
-//   all u8, all four smoothed             0.99828 / 0.98943
+//   8-bit weights, s8 inputs, no smoothing        0.99709 / 0.98572
+//   8-bit weights, u8 inputs, no smoothing        0.99640 / 0.97247 (< 0.98 gate)
+//   8-bit weights, u8, QKV + FFN-in smoothed      0.99852 / 0.99122
+//   8-bit weights, u8, all four smoothed          0.99828 / 0.98943
+//   7-bit weights, u8, QKV + FFN-in smoothed      0.99739 / 0.98828 (the CPU's choice)
+//   8-bit weights, 6-bit u8, QKV + FFN-in smoothed 0.99532 / 0.97187
+// (7-bit weights: bert_weights.cpp, where the backend has panels16x4_w7.)
 bool smoothed_role(linear_role r) { return r == linear_role::qkv || r == linear_role::ffn_in; }
 
 // Whether `backend` runs an int8 matmul with u8 activations on weights of

@@ -218,13 +218,13 @@ void gemm_s8s8_f32_fast(const gemm_s8s8_f32_op& o, int threads) {
   const int64_t n_dim = o.b.rows, m_dim = o.a.rows;
 #if defined(__x86_64__)
   if (o.a.type == dtype::u8) {
-    if (o.b_layout == weight_layout::panels16x4 && has_avx2_fma() && !holds_above_s8_max(o.a)) {
+    if (is_panels(o.b_layout) && has_avx2_fma() && !holds_above_s8_max(o.a)) {
       gemm_u8s8_f32_panels_avx2(o, threads);
       return;
     }
   }
   const bool no_min_s8 = o.a.type == dtype::s8 && has_avx2_fma() && !holds_min_s8(o.a);
-  if (o.b_layout == weight_layout::panels16x4 && no_min_s8) {
+  if (is_panels(o.b_layout) && no_min_s8) {
     gemm_s8s8_f32_panels_avx2(o, threads);
     return;
   }

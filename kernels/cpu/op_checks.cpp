@@ -79,9 +79,10 @@ struct checker {
     WINNOW_RETURN_IF_ERROR(check(n, "a_scales", o.a_scales, dtype::f32, o.a.rows, 1));
     WINNOW_RETURN_IF_ERROR(zero_points(n, "a_zero_points", o.a_zero_points, asymmetric, o.a.rows, /*is_input=*/true));
     WINNOW_RETURN_IF_ERROR(check(n, "b", o.b, dtype::s8, -1, o.a.cols));
-    if (o.b_layout == weight_layout::panels16x4 &&
+    if (is_panels(o.b_layout) &&
         (o.b.cols % panel_k_group != 0 || o.b.row_stride != o.b.cols)) {
-      return status::invalid_argument(std::string(n) + ": operand 'b' in layout panels16x4 needs K % " +
+      return status::invalid_argument(std::string(n) + ": operand 'b' in layout " + to_string(o.b_layout) +
+                                      " needs K % " +
                                       std::to_string(panel_k_group) + " == 0 and row_stride == K; got K " +
                                       std::to_string(o.b.cols) + ", row_stride " + std::to_string(o.b.row_stride));
     }

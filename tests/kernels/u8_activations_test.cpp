@@ -4,7 +4,8 @@
 // col_scales quantizes the scaled row)
 // and gemm_s8s8_f32 with a u8 `a` (the fast kernels, packed or not, 1 or 2
 // threads, equal the reference to the last bit on every tile remainder; the
-// reference itself equals the s8 reference on the same centred values;
+// reference itself equals the s8 reference on the same centred values; 7-bit
+// packed weights (panels16x4_w7) take the int16-pair kernel, also exact;
 // values above 127 fall back and stay exact; missing operands are errors).
 #include <cmath>
 #include <cstdint>
@@ -124,8 +125,9 @@ struct u8_case {
   std::vector<float> as, bs, bias;
 };
 
-u8_case random_case(int64_t m, int64_t n, int64_t k, int a_hi, std::mt19937_64& rng) {
-  std::uniform_int_distribution<int> a_dist(0, a_hi), zp_dist(0, a_hi), b_dist(-128, 127);
+// Weights span s8 or, with `w7`, [-63, 63] (what panels16x4_w7 promises).
+u8_case random_case(int64_t m, int64_t n, int64_t k, int a_hi, std::mt19937_64& rng, bool w7 = false) {
+  std::uniform_int_distribution<int> a_dist(0, a_hi), zp_dist(0, a_hi), b_dist(w7 ? -63 : -128, w7 ? 63 : 127);
   std::uniform_real_distribution<float> s(0.001f, 0.1f);
   u8_case g;
   g.a.resize(static_cast<size_t>(m * k));
@@ -150,7 +152,7 @@ u8_case random_case(int64_t m, int64_t n, int64_t k, int a_hi, std::mt19937_64& 
 
 gemm_s8s8_f32_op u8_op(u8_case& g, std::vector<float>& out, int64_t m, int64_t n, int64_t k, weight_layout layout,
                        bool with_bias) {
-  void* b = layout == weight_layout::rows ? static_cast<void*>(g.b.data()) : g.b_packed.data();
+  void* b = is_panels(layout) ? static_cast<void*>(g.b_packed.data()) : g.b.data();
   gemm_s8s8_f32_op op{tensor::make(g.a.data(), dtype::u8, m, k), tensor::make(g.as.data(), dtype::f32, m, 1),
                       tensor::make(b, dtype::s8, n, k), tensor::make(g.bs.data(), dtype::f32, n, 1),
                       with_bias ? tensor::make(g.bias.data(), dtype::f32, 1, n) : tensor{},
@@ -171,10 +173,11 @@ struct shape {
   int64_t m, n, k;
 };
 
-// Rows 1..7 and 13/49/97 hit every remainder of the 5-row tiles and the
-// 40-row blocks; n = 1, 17, 40, 68 the padded last panel; k = 4, 36, 96 are
-// not multiples of 32.
-const shape kShapes[] = {{1, 16, 4},   {2, 17, 36},    {3, 1, 8},      {4, 40, 96},      {6, 33, 12},
+// Rows 1..7 and 13/49/97 hit every remainder of the 5- and 4-row tiles and
+// the 40-row blocks; n = 1, 17, 40, 68 the padded last panel; k = 4, 12, 36
+// hold an odd number of 4-k groups (the 7-bit kernel takes them in pairs).
+const shape kShapes[] = {{1, 16, 4},   {2, 17, 36},    {3, 1, 8},      {4, 40, 96},      {5, 33, 12},
+                         {6, 33, 12},
                          {7, 384, 1536}, {13, 40, 384}, {49, 68, 96}, {97, 1152, 384}};
 
 TEST(U8Activations, GemmFastEqualsReferenceBitwiseOnEveryRemainder) {
@@ -183,23 +186,47 @@ TEST(U8Activations, GemmFastEqualsReferenceBitwiseOnEveryRemainder) {
   auto fast1 = make_cpu_backend({1, false});
   auto fast2 = make_cpu_backend({2, false});
   for (const shape s : kShapes) {
-    for (const bool bias : {true, false}) {
-      u8_case g = random_case(s.m, s.n, s.k, 127, rng);
-      const std::string where = "m=" + std::to_string(s.m) + " n=" + std::to_string(s.n) +
-                                " k=" + std::to_string(s.k) + (bias ? " bias" : "");
-      const auto want = run_u8(*ref, g, s.m, s.n, s.k, weight_layout::rows, bias);
-      const size_t bytes = want.size() * sizeof(float);
-      EXPECT_EQ(0, std::memcmp(want.data(), run_u8(*ref, g, s.m, s.n, s.k, weight_layout::panels16x4, bias).data(),
-                               bytes))
-          << "reference packed, " << where;
-      for (backend* be : {fast1.get(), fast2.get()}) {
-        for (const weight_layout l : {weight_layout::panels16x4, weight_layout::rows}) {
-          EXPECT_EQ(0, std::memcmp(want.data(), run_u8(*be, g, s.m, s.n, s.k, l, bias).data(), bytes))
-              << be->info().name << ", " << to_string(l) << ", " << where;
+    for (const bool w7 : {false, true}) {
+      const weight_layout packed = w7 ? weight_layout::panels16x4_w7 : weight_layout::panels16x4;
+      for (const bool bias : {true, false}) {
+        u8_case g = random_case(s.m, s.n, s.k, 127, rng, w7);
+        const std::string where = "m=" + std::to_string(s.m) + " n=" + std::to_string(s.n) +
+                                  " k=" + std::to_string(s.k) + (bias ? " bias" : "");
+        const auto want = run_u8(*ref, g, s.m, s.n, s.k, weight_layout::rows, bias);
+        const size_t bytes = want.size() * sizeof(float);
+        EXPECT_EQ(0, std::memcmp(want.data(), run_u8(*ref, g, s.m, s.n, s.k, packed, bias).data(), bytes))
+            << "reference, " << to_string(packed) << ", " << where;
+        for (backend* be : {fast1.get(), fast2.get()}) {
+          for (const weight_layout l : {packed, weight_layout::rows}) {
+            EXPECT_EQ(0, std::memcmp(want.data(), run_u8(*be, g, s.m, s.n, s.k, l, bias).data(), bytes))
+                << be->info().name << ", " << to_string(l) << ", " << where;
+          }
         }
       }
     }
   }
+}
+
+// s8 activations on 7-bit packed weights take the s8 kernel, still exact.
+TEST(U8Activations, S8ActivationsOnSevenBitWeightsStayExact) {
+  auto rng = testing::seeded_rng(37);
+  auto ref = make_cpu_backend({1, true});
+  auto fast = make_cpu_backend({2, false});
+  const int64_t m = 13, n = 40, k = 36;
+  u8_case g = random_case(m, n, k, 127, rng, /*w7=*/true);
+  std::vector<int8_t> a(g.a.size());
+  std::uniform_int_distribution<int> d(-127, 127);
+  for (auto& x : a) x = static_cast<int8_t>(d(rng));
+  std::vector<float> want(static_cast<size_t>(m * n)), got(want.size());
+  const auto op = [&](void* b, weight_layout l, std::vector<float>& out) {
+    return gemm_s8s8_f32_op{tensor::make(a.data(), dtype::s8, m, k), tensor::make(g.as.data(), dtype::f32, m, 1),
+                            tensor::make(b, dtype::s8, n, k), tensor::make(g.bs.data(), dtype::f32, n, 1),
+                            tensor::make(g.bias.data(), dtype::f32, 1, n), tensor::make(out.data(), dtype::f32, m, n),
+                            l};
+  };
+  ASSERT_OK(ref->run(op(g.b.data(), weight_layout::rows, want)));
+  ASSERT_OK(fast->run(op(g.b_packed.data(), weight_layout::panels16x4_w7, got)));
+  EXPECT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float)));
 }
 
 // The u8 reference is the s8 reference on a - zp when that fits in s8: both
