@@ -53,10 +53,12 @@ status_or<bert_weights> load_bert_weights(const safetensors_file& file, const mo
 // SmoothQuant-style smoothing of an int8 linear (Xiao et al., 2023): a few
 // input channels with large activations (`act_amax[k]`, max |x[:, k]| seen on
 // calibration texts) set every row's quantization scale and leave the other
-// channels few levels. With s[k] = sqrt(act_amax[k] / max_n |w[n, k]|), the
-// s8 weights become the per-channel quantization of w[n, k] * s[k] and
-// in_scales[k] = 1 / s[k], so (x / s) . (w * s) is the same product with
-// flatter activations. Channels without activation or weight keep s = 1.
+// channels few levels. With s[k] = sqrt(act_amax[k] / max_n |w[n, k]|),
+// rounded to a power of 2^(1/4) (so that calibrations a few ulps apart
+// agree), the s8 weights become the per-channel quantization of
+// w[n, k] * s[k] and in_scales[k] = 1 / s[k], so (x / s) . (w * s) is the
+// same product with flatter activations. Channels without activation or
+// weight keep s = 1.
 // REQUIRES: l still holds its fp32 copy and its int8 weights (any layout).
 status smooth_linear(linear_weights& l, const std::vector<float>& act_amax, kernels::backend& backend);
 
