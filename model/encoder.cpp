@@ -27,18 +27,19 @@ enum class linear_role { qkv, attn_out, ffn_in, ffn_out };
 // int8 matmul inputs are quantized as 7-bit asymmetric u8 (kernels/
 // backend.hpp) instead of symmetric s8 wherever the backend takes them, and
 // smoothed_role() says whose weights are smoothed (smooth_linear in
-// bert_weights.hpp). u8 lets the CPU's AVX2 kernel drop a sign step (~20%
-// faster end to end) but has 128 levels over [min, max] against s8's 255 over
-// [-max|x|, max|x|]: as fine for rows of one sign (after GELU), coarser for
-// symmetric ones (LayerNorm outputs feeding QKV and FFN-in), whose rows also
-// carry a few outlier channels (max |x| ~ 8 at rms ~ 0.4 on [CLS]). Smoothing
-// those two takes the outliers out. On the parity set (mean / min cosine int8
-// vs reference):
+// bert_weights.hpp). u8 lets the CPU's AVX2 kernel drop a sign step (1.2-1.3x
+// end to end; 1.3-1.4x with 7-bit weights) but has 128 levels over
+// [min, max] against s8's 255 over [-max|x|, max|x|]: as fine for rows of one
+// sign (after GELU), coarser for symmetric ones (LayerNorm outputs feeding
+// QKV and FFN-in), whose rows also carry a few outlier channels (max |x| ~ 8
+// at rms ~ 0.4 on [CLS]). Smoothing those two takes the outliers out. On the
+// parity set (mean / min cosine int8 vs reference):
 //   8-bit weights, s8 inputs, no smoothing        0.99709 / 0.98572
 //   8-bit weights, u8 inputs, no smoothing        0.99640 / 0.97247 (< 0.98 gate)
 //   8-bit weights, u8, QKV + FFN-in smoothed      0.99852 / 0.99122
 //   8-bit weights, u8, all four smoothed          0.99828 / 0.98943
-//   7-bit weights, u8, QKV + FFN-in smoothed      0.99739 / 0.98828 (the CPU's choice)
+//   7-bit weights, u8, QKV + FFN-in smoothed      0.99739 / 0.98828
+//   the same, factors on a 2^(1/4) grid           0.99738 / 0.99081 (the CPU's choice)
 //   8-bit weights, 6-bit u8, QKV + FFN-in smoothed 0.99532 / 0.97187
 // (7-bit weights: bert_weights.cpp, where the backend has panels16x4_w7.)
 bool smoothed_role(linear_role r) { return r == linear_role::qkv || r == linear_role::ffn_in; }
