@@ -7,6 +7,7 @@ const char* to_string(dtype t) {
     case dtype::f32: return "f32";
     case dtype::s8: return "s8";
     case dtype::s32: return "s32";
+    case dtype::u8: return "u8";
   }
   return "?";
 }

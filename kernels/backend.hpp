@@ -25,10 +25,11 @@
 
 namespace winnow::kernels {
 
-enum class dtype : uint8_t { f32, s8, s32 };
+// u8 holds asymmetrically quantized activations (see quantize_rows_f32_s8_op).
+enum class dtype : uint8_t { f32, s8, s32, u8 };
 
 constexpr size_t dtype_size(dtype t) {
-  return t == dtype::s8 ? 1 : 4;
+  return t == dtype::s8 || t == dtype::u8 ? 1 : 4;
 }
 const char* to_string(dtype t);
 
@@ -62,27 +63,52 @@ struct tensor {
 // real token count; rows past it are padding and must not influence any
 // other row. Ops below name their operand shapes with H = hidden size.
 
-// out[m, :] = round(in[m, :] / scale[m]) with scale[m] = max|in[m, :]| / 127
-// (symmetric, per row; an all-zero row gets scale 0 and zeros).
+// Per-row activation quantization, in one of two forms chosen by out's dtype:
+// - s8 (symmetric): out[m, :] = round(in[m, :] / scale[m]) with
+//   scale[m] = max|in[m, :]| / 127; `zero_points` must be absent.
+// - u8 (asymmetric, 7 bits): with lo = min(0, min in[m, :]) and
+//   hi = max(0, max in[m, :]), scale[m] = (hi - lo) / 127,
+//   zero_points[m] = round(-lo / scale[m]) in [0, 127] and
+//   out[m, :] = clamp(round(in[m, :] / scale[m]) + zero_points[m], 0, 127),
+//   so in ~= (out - zero_point) * scale. Why 7 bits: an AVX2 u8 x s8
+//   multiply-add (vpmaddubsw) of values <= 127 cannot saturate, so the int8
+//   matmul needs no sign juggling. It suits rows that are mostly of one sign
+//   (after GELU); a symmetric row loses one bit against s8.
+// Rounding is half to even; an all-zero row gets scale 0, zero point 0, zeros.
+// With `col_scales`, the row quantized is in[m, k] * col_scales[k] (a float
+// multiply, then the above): the input half of SmoothQuant-style smoothing,
+// where a matmul's weight columns were multiplied by 1 / col_scales[k] so
+// that a few large input channels do not set every row's scale.
+// A backend that implements the u8 form must also implement col_scales (the
+// encoder asks supports() with both set).
 struct quantize_rows_f32_s8_op {
-  tensor in;      // f32 [M, K]
-  tensor out;     // s8  [M, K]
-  tensor scales;  // f32 [M, 1]
+  tensor in;           // f32 [M, K]
+  tensor out;          // s8 or u8 [M, K]
+  tensor scales;       // f32 [M, 1]
+  tensor zero_points;  // s32 [M, 1] when out is u8; absent otherwise
+  tensor col_scales;   // f32 [1, K], optional
 };
 
-// out[m, n] = (sum_k a[m, k] * b[n, k]) * a_scales[m] * b_scales[n] + bias[n]
-// with an exact int32 accumulator. `b` is a weight quantized per output
-// channel, in PyTorch Linear layout [out_features, in_features] or, with
-// b_layout = panels16x4, packed as weight_layout.hpp describes (the tensor
-// still says [N, K] with row_stride K; its data holds panels_bytes(N, K)).
+// out[m, n] = (sum_k (a[m, k] - zp[m]) * b[n, k]) * a_scales[m] * b_scales[n] + bias[n]
+// with an exact int32 accumulator, where zp = a_zero_points for a u8 `a`
+// (quantize_rows_f32_s8_op's asymmetric form) and 0 for an s8 `a`. `b` is a
+// weight quantized per output channel, in PyTorch Linear layout
+// [out_features, in_features] or, with b_layout = panels16x4(_w7), packed as
+// weight_layout.hpp describes (the tensor still says [N, K] with row_stride
+// K; its data holds panels_bytes(N, K)).
+// A u8 `a` also needs `b_sums`: b_sums[n] = sum_k b[n, k], made once with the
+// weights (kernels compute sum a * b - zp * b_sums). REQUIRES: b_sums is
+// exactly that sum; a backend does not check it.
 struct gemm_s8s8_f32_op {
-  tensor a;         // s8  [M, K]
+  tensor a;         // s8 or u8 [M, K]
   tensor a_scales;  // f32 [M, 1]
   tensor b;         // s8  [N, K]
   tensor b_scales;  // f32 [N, 1]
   tensor bias;      // f32 [1, N], optional
   tensor out;       // f32 [M, N]
   weight_layout b_layout = weight_layout::rows;
+  tensor a_zero_points;  // s32 [M, 1] when a is u8; absent otherwise
+  tensor b_sums;         // s32 [1, N] when a is u8; absent otherwise
 };
 
 // out[m, n] = sum_k a[m, k] * b[n, k] + bias[n] (fp32 reference path).

@@ -13,6 +13,13 @@
 // against a 4-byte broadcast of an activation row, and every output channel
 // ends in its own lane — no horizontal sums, vectorized dequantization.
 //
+// `panels16x4_w7` is the same bytes with a promise: every weight is in
+// [-63, 63] (7-bit). Then a u8 activation (<= 127) times two weights gives an
+// int16 pair of at most 16002, and the AVX2 kernel may add the pairs of two
+// k groups in int16 before widening them (one multiply-port instruction in
+// four saved). Whoever packs it keeps the promise (the encoder quantizes with
+// 63 levels); kernels do not check it.
+//
 // A backend that does not implement a layout says so through supports(); the
 // encoder then keeps the weights in `rows` layout.
 
@@ -20,11 +27,16 @@
 
 namespace winnow::kernels {
 
-enum class weight_layout : uint8_t { rows, panels16x4 };
+enum class weight_layout : uint8_t { rows, panels16x4, panels16x4_w7 };
 
 // Inline: the CUDA library names layouts in its errors without linking the
 // CPU kernels.
-inline const char* to_string(weight_layout l) { return l == weight_layout::rows ? "rows" : "panels16x4"; }
+inline const char* to_string(weight_layout l) {
+  return l == weight_layout::rows ? "rows" : l == weight_layout::panels16x4 ? "panels16x4" : "panels16x4_w7";
+}
+
+// Both packed layouts share one byte order.
+inline bool is_panels(weight_layout l) { return l != weight_layout::rows; }
 
 constexpr int64_t panel_channels = 16;
 constexpr int64_t panel_k_group = 4;

@@ -26,7 +26,11 @@ struct linear_weights {
   device_tensor w_s8;      // s8 [N, K] in w_s8_layout; empty unless int8 was prepared
   kernels::weight_layout w_s8_layout = kernels::weight_layout::rows;
   device_tensor w_scales;  // f32 [N, 1]
+  device_tensor w_sums;    // s32 [1, N]: sum_k of the s8 weights, for u8 activations (int8 only)
   device_tensor bias;      // f32 [1, N]
+  // f32 [1, K] when the int8 weights are smoothed (smooth_linear): the input
+  // must be quantized as x[m, k] * in_scales[k] (quantize col_scales).
+  device_tensor in_scales;
 };
 
 struct layer_weights {
@@ -41,10 +45,22 @@ struct bert_weights {
 
 // Reads every tensor the config implies (a "bert." prefix is accepted);
 // errors name the file and tensor. With `int8`, also quantizes the linear
-// weights, packed in the backend's preferred layout (panels16x4 where the
-// backend supports it, else rows). REQUIRES: backend outlives the result.
+// weights, packed in the backend's preferred layout (panels16x4_w7 with 7-bit
+// weights, else panels16x4, where the backend supports it, else rows). REQUIRES: backend outlives the result.
 status_or<bert_weights> load_bert_weights(const safetensors_file& file, const model_config& config,
                                           bool int8, kernels::backend& backend);
+
+// SmoothQuant-style smoothing of an int8 linear (Xiao et al., 2023): a few
+// input channels with large activations (`act_amax[k]`, max |x[:, k]| seen on
+// calibration texts) set every row's quantization scale and leave the other
+// channels few levels. With s[k] = sqrt(act_amax[k] / max_n |w[n, k]|),
+// rounded to a power of 2^(1/4) (so that calibrations a few ulps apart
+// agree), the s8 weights become the per-channel quantization of
+// w[n, k] * s[k] and in_scales[k] = 1 / s[k], so (x / s) . (w * s) is the
+// same product with flatter activations. Channels without activation or
+// weight keep s = 1.
+// REQUIRES: l still holds its fp32 copy and its int8 weights (any layout).
+status smooth_linear(linear_weights& l, const std::vector<float>& act_amax, kernels::backend& backend);
 
 // Frees the fp32 (keep_int8) or the int8 (!keep_int8) copies of linear weights.
 void drop_linear_copies(bert_weights& w, bool keep_int8);

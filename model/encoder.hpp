@@ -6,7 +6,11 @@
 //
 // Precision: fp32 (reference) or int8 (weights quantized per output channel
 // once at load, activations quantized per row at run time, int32 accumulation,
-// LayerNorm/softmax/GELU in fp32). An int8 load runs a built-in probe set both
+// LayerNorm/softmax/GELU in fp32). Where the backend takes them (the CPU),
+// activations are 7-bit asymmetric u8 and weights 7-bit, and the QKV and
+// FFN-in weights are smoothed against outlier input channels calibrated on
+// the probe texts in fp32 at load (see encoder.cpp for the measured effect of
+// each choice). An int8 load runs a built-in probe set both
 // ways; if the worst cosine between int8 and fp32 vectors is below
 // `min_int8_cosine`, int8 is refused for that model and the encoder runs fp32:
 // active_precision() says which and precision_note() says why.

@@ -16,9 +16,15 @@ void quantize_rows_f32_s8_fast(const quantize_rows_f32_s8_op& o, int threads);
 void gemm_s8s8_f32_ref(const gemm_s8s8_f32_op& o);
 void gemm_s8s8_f32_fast(const gemm_s8s8_f32_op& o, int threads);
 
-// The AVX2 kernel for weights in panels16x4 layout (gemm_s8s8_panels.cpp).
+// The AVX2 kernel for weights in a packed layout (gemm_s8s8_panels.cpp).
 // REQUIRES: has_avx2_fma() and no -128 in `a` (see holds_min_s8).
 void gemm_s8s8_f32_panels_avx2(const gemm_s8s8_f32_op& o, int threads);
+// The same for a u8 `a` with zero points (quantize_rows_f32_s8_op's 7-bit
+// asymmetric form), weights in either packed layout. REQUIRES:
+// has_avx2_fma(), b_sums set and every `a` value <= 127 (see
+// holds_above_s8_max): then vpmaddubsw cannot saturate.
+void gemm_u8s8_f32_panels_avx2(const gemm_s8s8_f32_op& o, int threads);
+bool holds_above_s8_max(const tensor& t);
 // Whether any element of an s8 tensor is -128: the sign trick of the AVX2
 // int8 kernels (|b| x sign(a, b)) cannot negate it.
 bool holds_min_s8(const tensor& t);

@@ -24,6 +24,25 @@ inline int8_t weight_at(const gemm_s8s8_f32_op& o, int64_t n, int64_t k) {
   return o.b_layout == weight_layout::rows ? b[n * o.b.row_stride + k] : b[panels_offset(n, k, o.b.cols)];
 }
 
+// Row m of `a` as int32 values minus the row's zero point (0 for s8).
+struct a_row {
+  const int8_t* s8 = nullptr;
+  const uint8_t* u8 = nullptr;
+  int32_t zp = 0;
+  int32_t operator[](int64_t k) const { return s8 ? s8[k] : static_cast<int32_t>(u8[k]) - zp; }
+};
+
+inline a_row row_of(const gemm_s8s8_f32_op& o, int64_t m) {
+  a_row r;
+  if (o.a.type == dtype::u8) {
+    r.u8 = static_cast<const uint8_t*>(o.a.data) + m * o.a.row_stride;
+    r.zp = static_cast<const int32_t*>(o.a_zero_points.data)[m * o.a_zero_points.row_stride];
+  } else {
+    r.s8 = static_cast<const int8_t*>(o.a.data) + m * o.a.row_stride;
+  }
+  return r;
+}
+
 inline float dequantize(int32_t acc, float a_scale, float b_scale, const float* bias, int64_t n) {
   float v = static_cast<float>(acc) * a_scale * b_scale;
   return bias ? v + bias[n] : v;
@@ -32,18 +51,16 @@ inline float dequantize(int32_t acc, float a_scale, float b_scale, const float* 
 }  // namespace
 
 void gemm_s8s8_f32_ref(const gemm_s8s8_f32_op& o) {
-  const auto* a = static_cast<const int8_t*>(o.a.data);
   const auto* as = static_cast<const float*>(o.a_scales.data);
   const auto* bs = static_cast<const float*>(o.b_scales.data);
   const auto* bias = static_cast<const float*>(o.bias.data);
   auto* out = static_cast<float*>(o.out.data);
   const int64_t k_dim = o.a.cols;
   for (int64_t m = 0; m < o.a.rows; ++m) {
+    const a_row a = row_of(o, m);
     for (int64_t n = 0; n < o.b.rows; ++n) {
       int32_t acc = 0;
-      for (int64_t k = 0; k < k_dim; ++k) {
-        acc += static_cast<int32_t>(a[m * o.a.row_stride + k]) * weight_at(o, n, k);
-      }
+      for (int64_t k = 0; k < k_dim; ++k) acc += a[k] * weight_at(o, n, k);
       out[m * o.out.row_stride + n] =
           dequantize(acc, as[m * o.a_scales.row_stride], bs[n * o.b_scales.row_stride], bias, n);
     }
@@ -54,16 +71,15 @@ namespace {
 
 // The portable fallback over output channels [n_begin, n_end).
 void gemm_rows_generic(const gemm_s8s8_f32_op& o, int64_t n_begin, int64_t n_end) {
-  const auto* a = static_cast<const int8_t*>(o.a.data);
   const auto* as = static_cast<const float*>(o.a_scales.data);
   const auto* bs = static_cast<const float*>(o.b_scales.data);
   const auto* bias = static_cast<const float*>(o.bias.data);
   auto* out = static_cast<float*>(o.out.data);
   for (int64_t m = 0; m < o.a.rows; ++m) {
+    const a_row row = row_of(o, m);
     for (int64_t n = n_begin; n < n_end; ++n) {
-      const int8_t* row = a + m * o.a.row_stride;
       int32_t acc = 0;
-      for (int64_t k = 0; k < o.a.cols; ++k) acc += static_cast<int32_t>(row[k]) * weight_at(o, n, k);
+      for (int64_t k = 0; k < o.a.cols; ++k) acc += row[k] * weight_at(o, n, k);
       out[m * o.out.row_stride + n] =
           dequantize(acc, as[m * o.a_scales.row_stride], bs[n * o.b_scales.row_stride], bias, n);
     }
@@ -178,6 +194,16 @@ constexpr int64_t block_m = 32;
 
 }  // namespace
 
+bool holds_above_s8_max(const tensor& t) {
+  for (int64_t r = 0; r < t.rows; ++r) {
+    const auto* p = static_cast<const uint8_t*>(t.data) + r * t.row_stride;
+    uint8_t hi = 0;
+    for (int64_t c = 0; c < t.cols; ++c) hi = p[c] > hi ? p[c] : hi;
+    if (hi > 127) return true;
+  }
+  return false;
+}
+
 bool holds_min_s8(const tensor& t) {
   for (int64_t r = 0; r < t.rows; ++r) {
     const auto* p = static_cast<const int8_t*>(t.data) + r * t.row_stride;
@@ -191,8 +217,14 @@ bool holds_min_s8(const tensor& t) {
 void gemm_s8s8_f32_fast(const gemm_s8s8_f32_op& o, int threads) {
   const int64_t n_dim = o.b.rows, m_dim = o.a.rows;
 #if defined(__x86_64__)
-  const bool no_min_s8 = (has_avx2_fma() && !holds_min_s8(o.a));
-  if (o.b_layout == weight_layout::panels16x4 && no_min_s8) {
+  if (o.a.type == dtype::u8) {
+    if (is_panels(o.b_layout) && has_avx2_fma() && !holds_above_s8_max(o.a)) {
+      gemm_u8s8_f32_panels_avx2(o, threads);
+      return;
+    }
+  }
+  const bool no_min_s8 = o.a.type == dtype::s8 && has_avx2_fma() && !holds_min_s8(o.a);
+  if (is_panels(o.b_layout) && no_min_s8) {
     gemm_s8s8_f32_panels_avx2(o, threads);
     return;
   }

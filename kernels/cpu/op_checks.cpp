@@ -46,26 +46,53 @@ status check_indices(const char* op, const char* name, const tensor& t, int64_t 
   return {};
 }
 
+// Zero points come with u8 (asymmetric) activations and only with them. As
+// an input (`is_input`) their values must be u8 values too, which keeps
+// zp * sum(b) far from int32 overflow.
+status zero_points(const char* op, const char* name, const tensor& t, bool asymmetric, int64_t rows,
+                   bool is_input) {
+  if (asymmetric) {
+    WINNOW_RETURN_IF_ERROR(check(op, name, t, dtype::s32, rows, 1));
+    return is_input ? check_indices(op, name, t, 256) : status{};
+  }
+  if (!t.empty()) {
+    return status::invalid_argument(std::string(op) + ": operand '" + name +
+                                    "' is only for u8 (asymmetric) activations");
+  }
+  return {};
+}
+
 struct checker {
   status operator()(const quantize_rows_f32_s8_op& o) const {
     const char* n = "quantize_rows_f32_s8";
     WINNOW_RETURN_IF_ERROR(check(n, "in", o.in, dtype::f32, -1, -1));
-    WINNOW_RETURN_IF_ERROR(check(n, "out", o.out, dtype::s8, o.in.rows, o.in.cols));
-    return check(n, "scales", o.scales, dtype::f32, o.in.rows, 1);
+    const bool asymmetric = o.out.type == dtype::u8;
+    WINNOW_RETURN_IF_ERROR(check(n, "out", o.out, asymmetric ? dtype::u8 : dtype::s8, o.in.rows, o.in.cols));
+    WINNOW_RETURN_IF_ERROR(check(n, "scales", o.scales, dtype::f32, o.in.rows, 1));
+    WINNOW_RETURN_IF_ERROR(check_optional(n, "col_scales", o.col_scales, dtype::f32, 1, o.in.cols));
+    return zero_points(n, "zero_points", o.zero_points, asymmetric, o.in.rows, /*is_input=*/false);
   }
   status operator()(const gemm_s8s8_f32_op& o) const {
     const char* n = "gemm_s8s8_f32";
-    WINNOW_RETURN_IF_ERROR(check(n, "a", o.a, dtype::s8, -1, -1));
+    const bool asymmetric = o.a.type == dtype::u8;
+    WINNOW_RETURN_IF_ERROR(check(n, "a", o.a, asymmetric ? dtype::u8 : dtype::s8, -1, -1));
     WINNOW_RETURN_IF_ERROR(check(n, "a_scales", o.a_scales, dtype::f32, o.a.rows, 1));
+    WINNOW_RETURN_IF_ERROR(zero_points(n, "a_zero_points", o.a_zero_points, asymmetric, o.a.rows, /*is_input=*/true));
     WINNOW_RETURN_IF_ERROR(check(n, "b", o.b, dtype::s8, -1, o.a.cols));
-    if (o.b_layout == weight_layout::panels16x4 &&
+    if (is_panels(o.b_layout) &&
         (o.b.cols % panel_k_group != 0 || o.b.row_stride != o.b.cols)) {
-      return status::invalid_argument(std::string(n) + ": operand 'b' in layout panels16x4 needs K % " +
+      return status::invalid_argument(std::string(n) + ": operand 'b' in layout " + to_string(o.b_layout) +
+                                      " needs K % " +
                                       std::to_string(panel_k_group) + " == 0 and row_stride == K; got K " +
                                       std::to_string(o.b.cols) + ", row_stride " + std::to_string(o.b.row_stride));
     }
     WINNOW_RETURN_IF_ERROR(check(n, "b_scales", o.b_scales, dtype::f32, o.b.rows, 1));
     WINNOW_RETURN_IF_ERROR(check_optional(n, "bias", o.bias, dtype::f32, 1, o.b.rows));
+    if (asymmetric) {
+      WINNOW_RETURN_IF_ERROR(check(n, "b_sums", o.b_sums, dtype::s32, 1, o.b.rows));
+    } else if (!o.b_sums.empty()) {
+      return status::invalid_argument(std::string(n) + ": operand 'b_sums' is only for a u8 'a'");
+    }
     return check(n, "out", o.out, dtype::f32, o.a.rows, o.b.rows);
   }
   status operator()(const gemm_f32_op& o) const {
