@@ -38,6 +38,9 @@ void add_loadtest_command(CLI::App& root) {
   cmd->add_option("--max-rate", args->max_rate, "--find-max: highest total rate to try");
   cmd->add_option("--resolution", args->resolution, "--find-max: stop when bracket hi/lo <= 1+resolution");
   cmd->add_option("--max-trials", args->max_trials, "--find-max: trial budget");
+  cmd->add_option("--warmup", args->warmup_s,
+                  "--find-max: seconds of unjudged load at the start rate before the first trial "
+                  "(a cold server can fail its first trial, and the search never climbs back)");
   cmd->callback([args] {
     const int code = loadtest::run_loadtest_command(*args, std::cout, std::cerr);
     std::cout.flush();

@@ -50,6 +50,14 @@ status_or<find_max_result> find_max(const run_options& base, const find_max_opti
   for (const auto& c : base.classes) weight_sum += c.weight;
   for (const auto& c : base.classes) result.class_share.push_back(c.weight / weight_sum);
 
+  if (o.warmup_ns > 0) {
+    run_options warmup = base;
+    WINNOW_ASSIGN_OR_RETURN(warmup.plan, rate_plan::constant(o.start_rate, o.warmup_ns));
+    WINNOW_ASSIGN_OR_RETURN(run_result warm, run_load(warmup));
+    result.warmup_requests = 0;
+    for (const auto& c : warm.classes) result.warmup_requests += c.counts.scheduled;
+    if (o.pause_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(o.pause_ns));
+  }
   capacity_search search(base.classes.size(), o.start_rate, o.max_rate, o.resolution, o.max_trials);
   while (auto rate = search.next_rate()) {
     run_options trial_options = base;
@@ -110,7 +118,7 @@ std::string find_max_json(const find_max_result& r, const std::string& url) {
                         {"rejections_began_total_rate", rate_or_null(c.rejections_began_rate)}});
   }
   return nlohmann::json{{"mode", "find_max"}, {"url", url}, {"latency_from", "scheduled_send_time"},
-                        {"capacity", capacity}, {"trials", trials}}
+                        {"warmup_requests", r.warmup_requests}, {"capacity", capacity}, {"trials", trials}}
       .dump();
 }
 

@@ -22,6 +22,11 @@ struct find_max_options {
   int max_trials = 14;
   int64_t trial_duration_ns = 10'000'000'000;
   int64_t pause_ns = 1'000'000'000;  // lets queues drain between trials
+  // Load at start_rate for this long before the first trial, not judged: a
+  // cold server (page cache, block cache, an adaptive admission limit at its
+  // starting value) can fail the first trial, and the search only bisects
+  // downward from a failure, so one cold trial would understate the knee.
+  int64_t warmup_ns = 0;
 };
 
 struct find_max_trial {
@@ -36,6 +41,7 @@ struct find_max_result {
   std::vector<class_capacity> capacity;  // per class, in total-rate terms
   std::vector<double> class_share;       // weight / sum of weights
   std::vector<slo> class_slo;            // the SLO each class was judged by
+  int64_t warmup_requests = 0;           // sent during the unjudged warm-up
 };
 
 // The SLO that applies to each class; invalid_argument for a scoped SLO

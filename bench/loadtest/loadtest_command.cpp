@@ -121,7 +121,11 @@ int run_loadtest_command(const loadtest_args& a, std::ostream& out, std::ostream
     fo.max_rate = a.max_rate;
     fo.resolution = a.resolution;
     fo.max_trials = a.max_trials;
+    if (a.warmup_s < 0) return fail(status::invalid_argument("--warmup: must be >= 0 seconds"), 2);
+    fo.warmup_ns = static_cast<int64_t>(a.warmup_s * 1e9);
     fo.trial_duration_ns = a.duration_s > 0 ? static_cast<int64_t>(a.duration_s * 1e9) : 10 * s_ns;
+    if (fo.warmup_ns > 0)
+      err << "warm-up: " << a.warmup_s << " s at " << fo.start_rate << " req/s (not judged)\n";
     auto r = find_max(*options, fo, [&](const find_max_trial& t) {
       err << "trial " << t.total_rate << " req/s:";
       for (size_t i = 0; i < t.classes.size(); ++i) {

@@ -35,6 +35,7 @@ struct loadtest_args {
   double max_rate = 100'000;
   double resolution = 0.1;
   int max_trials = 14;
+  double warmup_s = 0;      // --find-max: unjudged load at the start rate first
 };
 
 // Returns the process exit code: 0 done, 1 the run could not be made,

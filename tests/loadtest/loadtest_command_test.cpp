@@ -148,8 +148,14 @@ TEST(find_max, finds_bulk_knee_below_interactive_against_a_shedding_server) {
   o.trial_duration_ns = 400'000'000;
   o.pause_ns = 0;
   o.max_trials = 9;
+  o.warmup_ns = 200'000'000;
   auto r = find_max(base, o, nullptr);
   ASSERT_OK(r);
+  // The warm-up's requests reached the server but no trial judged them.
+  EXPECT_GT(r->warmup_requests, 0);
+  int64_t judged_searches = 0;
+  for (const auto& t : r->trials) judged_searches += t.classes[0].counts[outcome::ok];
+  EXPECT_GT(server.searches_answered(), judged_searches);
   ASSERT_EQ(r->capacity.size(), 2u);
   EXPECT_EQ(r->class_slo[1].text, "bulk:p99=1s");
   EXPECT_EQ(r->capacity[0].max_held_rate, 800) << "searches are answered at once";
@@ -160,6 +166,7 @@ TEST(find_max, finds_bulk_knee_below_interactive_against_a_shedding_server) {
   const nlohmann::json j = nlohmann::json::parse(find_max_json(*r, "u"));
   EXPECT_EQ(j["capacity"][1]["name"], "bulk") << j.dump(1);
   EXPECT_EQ(j["trials"].size(), r->trials.size());
+  EXPECT_EQ(j["warmup_requests"], r->warmup_requests);
 }
 
 }  // namespace
