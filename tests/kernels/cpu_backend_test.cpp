@@ -8,30 +8,25 @@
 #include <vector>
 
 #include "kernels/cpu/cpu_backend.hpp"
+#include "tests/kernels/gemm_test_parts.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace winnow::kernels {
 namespace {
 
-struct gemm_data {
+struct gemm_data : testing::gemm_scales {
   std::vector<int8_t> a, b;
-  std::vector<float> as, bs, bias, out;
+  std::vector<float> out;
 };
 
 gemm_data random_gemm(int64_t m, int64_t n, int64_t k, std::mt19937_64& rng, int lo) {
   std::uniform_int_distribution<int> d(lo, 127);
-  std::uniform_real_distribution<float> s(0.001f, 0.1f);
   gemm_data g;
   g.a.resize(m * k);
   g.b.resize(n * k);
   for (auto& x : g.a) x = static_cast<int8_t>(d(rng));
   for (auto& x : g.b) x = static_cast<int8_t>(d(rng));
-  g.as.resize(m);
-  g.bs.resize(n);
-  g.bias.resize(n);
-  for (auto& x : g.as) x = s(rng);
-  for (auto& x : g.bs) x = s(rng);
-  for (auto& x : g.bias) x = s(rng);
+  g.randomize(m, n, rng);
   g.out.assign(m * n, 0.f);
   return g;
 }

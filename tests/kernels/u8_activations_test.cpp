@@ -16,6 +16,7 @@
 
 #include "kernels/cpu/cpu_backend.hpp"
 #include "kernels/weight_layout.hpp"
+#include "tests/kernels/gemm_test_parts.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace winnow::kernels {
@@ -117,18 +118,16 @@ TEST(U8Activations, ColumnScalesQuantizeTheScaledRow) {
   }
 }
 
-struct u8_case {
+struct u8_case : testing::gemm_scales {
   std::vector<uint8_t> a;
   std::vector<int32_t> zp;
   std::vector<int8_t> b, b_packed;
   std::vector<int32_t> b_sums;
-  std::vector<float> as, bs, bias;
 };
 
 // Weights span s8 or, with `w7`, [-63, 63] (what panels16x4_w7 promises).
 u8_case random_case(int64_t m, int64_t n, int64_t k, int a_hi, std::mt19937_64& rng, bool w7 = false) {
   std::uniform_int_distribution<int> a_dist(0, a_hi), zp_dist(0, a_hi), b_dist(w7 ? -63 : -128, w7 ? 63 : 127);
-  std::uniform_real_distribution<float> s(0.001f, 0.1f);
   u8_case g;
   g.a.resize(static_cast<size_t>(m * k));
   g.zp.resize(static_cast<size_t>(m));
@@ -139,14 +138,8 @@ u8_case random_case(int64_t m, int64_t n, int64_t k, int a_hi, std::mt19937_64& 
   g.b_sums.assign(static_cast<size_t>(n), 0);
   for (int64_t r = 0; r < n; ++r)
     for (int64_t c = 0; c < k; ++c) g.b_sums[r] += g.b[r * k + c];
-  g.as.resize(m);
-  g.bs.resize(n);
-  g.bias.resize(n);
-  for (auto& x : g.as) x = s(rng);
-  for (auto& x : g.bs) x = s(rng);
-  for (auto& x : g.bias) x = s(rng);
-  g.b_packed.resize(static_cast<size_t>(panels_bytes(n, k)));
-  pack_s8_panels(g.b.data(), n, k, k, g.b_packed.data());
+  g.randomize(m, n, rng);
+  g.b_packed = testing::packed_panels(g.b, n, k);
   return g;
 }
 

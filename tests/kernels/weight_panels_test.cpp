@@ -12,6 +12,7 @@
 
 #include "kernels/cpu/cpu_backend.hpp"
 #include "kernels/weight_layout.hpp"
+#include "tests/kernels/gemm_test_parts.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace winnow::kernels {
@@ -40,27 +41,19 @@ TEST(weight_panels, packing_places_every_weight_once_and_pads_with_zeros) {
   }
 }
 
-struct gemm_case {
+struct gemm_case : testing::gemm_scales {
   std::vector<int8_t> a, b, b_packed;
-  std::vector<float> as, bs, bias;
 };
 
 gemm_case random_case(int64_t m, int64_t n, int64_t k, int a_lo, std::mt19937_64& rng) {
   std::uniform_int_distribution<int> a_dist(a_lo, 127), b_dist(-127, 127);
-  std::uniform_real_distribution<float> s(0.001f, 0.1f);
   gemm_case g;
   g.a.resize(m * k);
   g.b.resize(n * k);
   for (auto& x : g.a) x = static_cast<int8_t>(a_dist(rng));
   for (auto& x : g.b) x = static_cast<int8_t>(b_dist(rng));
-  g.as.resize(m);
-  g.bs.resize(n);
-  g.bias.resize(n);
-  for (auto& x : g.as) x = s(rng);
-  for (auto& x : g.bs) x = s(rng);
-  for (auto& x : g.bias) x = s(rng);
-  g.b_packed.resize(static_cast<size_t>(panels_bytes(n, k)));
-  pack_s8_panels(g.b.data(), n, k, k, g.b_packed.data());
+  g.randomize(m, n, rng);
+  g.b_packed = testing::packed_panels(g.b, n, k);
   return g;
 }
 
