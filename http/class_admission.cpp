@@ -48,7 +48,7 @@ admission_decision class_admission::admit(const std::string& class_name) {
   if (i == classes_.size()) return d;  // not a configured class: nothing to bound
   for (size_t u = 0; u < i; ++u) {
     const class_state& urgent = classes_[u];
-    if (urgent.refused_ever && now - urgent.last_refusal_ns < shed_window_ns_) {
+    if (urgent.last_refusal_ns && now - *urgent.last_refusal_ns < shed_window_ns_) {
       d.outcome = admission_outcome::shed_for_urgent;
       d.detail = "class '" + class_name + "' is shed while the more urgent class '" +
                  urgent.limits.name + "' is at its in-flight limit (" +
@@ -59,7 +59,6 @@ admission_decision class_admission::admit(const std::string& class_name) {
   class_state& s = classes_[i];
   limit_ticket t;
   if (s.limit && !s.limit->try_acquire(&t)) {
-    s.refused_ever = true;
     s.last_refusal_ns = now;
     d.outcome = admission_outcome::over_limit;
     d.detail = "class '" + class_name + "' has " + std::to_string(s.limit->in_flight()) +

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,8 +84,7 @@ class class_admission {
   struct class_state {
     class_limits limits;
     std::unique_ptr<adaptive_limit> limit;  // null: no bound
-    time_point_ns last_refusal_ns = 0;
-    bool refused_ever = false;
+    std::optional<time_point_ns> last_refusal_ns;  // unset: never refused
   };
 
   const clock& clock_;

@@ -50,7 +50,6 @@ struct connection {
   std::optional<http::response_parser<http::string_body>> parser;
   pending_request current;
   int64_t sent_ns = 0;
-  int served = 0;
   // It has waited in the idle pool, where the server may have closed it (its
   // idle timeout) without our knowing: a failure before any answer is resent.
   bool pooled = false;
@@ -256,7 +255,6 @@ class runner {
         const auto& res = c->parser->get();
         const int code = static_cast<int>(res.result_int());
         complete(c->current, classify(code), code, c->sent_ns);
-        ++c->served;
         if (res.keep_alive()) release(c);
         else discard(c);
       });

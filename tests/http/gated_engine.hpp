@@ -6,10 +6,12 @@
 // check the HTTP mapping of 429/503/504). Everything else goes straight to the
 // wrapped engine.
 
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -30,6 +32,12 @@ class gated_engine final : public engine_api {
   size_t held() const {
     std::lock_guard<std::mutex> lock(mu_);
     return held_.size();
+  }
+
+  // Waits (up to about a second) until at least `n` searches are held, so a
+  // test can act while a request it sent is known to be in flight.
+  void wait_until_held(size_t n) const {
+    for (int i = 0; i < 500 && held() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
 
   // Runs the held searches against the wrapped engine, in arrival order.

@@ -381,8 +381,7 @@ TEST(http_server, answers_pipelined_requests_in_request_order) {
                                              R"({"query":"ocean","mode":"bm25"})", {}) +
                       test_client::serialize("GET", "/v1/documents/doc-bread", "", {});
   c.send_raw(bytes);
-  for (int i = 0; i < 500 && ts.gate().held() == 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ts.gate().wait_until_held(1);
   ASSERT_EQ(ts.gate().held(), 1u);
   ts.gate().release();
   auto r1 = c.read();
@@ -472,8 +471,7 @@ TEST(http_server, refuses_over_a_class_in_flight_limit_and_sheds_bulk_meanwhile)
   seed(ts.port());
   test_client held(ts.port());
   held.send("POST", "/v1/search", R"({"query":"holdme granite","mode":"bm25"})");
-  for (int i = 0; i < 500 && ts.gate().held() == 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ts.gate().wait_until_held(1);
   ASSERT_EQ(ts.gate().held(), 1u);
   test_client c(ts.port());
   auto over = c.request("POST", "/v1/search", R"({"query":"granite","mode":"bm25"})");
@@ -510,8 +508,7 @@ TEST(http_server, shutdown_finishes_in_flight_requests_and_refuses_new_connectio
   seed(ts.port());
   test_client c(ts.port());
   c.send("POST", "/v1/search", R"({"query":"holdme granite","mode":"bm25"})");
-  for (int i = 0; i < 500 && ts.gate().held() == 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ts.gate().wait_until_held(1);
   ASSERT_EQ(ts.gate().held(), 1u);
   auto stopped = std::async(std::launch::async, [&] { return ts.srv().stop(std::chrono::seconds(10)); });
   // The listening socket goes away first.
@@ -538,8 +535,7 @@ TEST(http_server, shutdown_fails_requests_still_running_after_the_grace_period) 
   test_server ts;
   test_client c(ts.port());
   c.send("POST", "/v1/search", R"({"query":"holdme","mode":"bm25"})");
-  for (int i = 0; i < 500 && ts.gate().held() == 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ts.gate().wait_until_held(1);
   ASSERT_EQ(ts.gate().held(), 1u);
   EXPECT_EQ(ts.srv().stop(std::chrono::milliseconds(50)), 1u);
   auto r = c.read();
