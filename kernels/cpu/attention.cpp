@@ -76,11 +76,12 @@ void softmax_row(float* row, int64_t n) {
   for (int64_t j = 0; j < n; ++j) row[j] *= inv;
 }
 
-#if defined(__x86_64__)
 // Sequences up to this long skip oneDNN: for a ~20-token query its two sgemm
 // calls per head cost more in dispatch than the 13k multiply-adds they do
 // (~6% of a query's time in 144 calls).
 constexpr int64_t small_seq = 64;
+
+#if defined(__x86_64__)
 
 __attribute__((target("avx2,fma"))) inline float hsum8(__m256 v) {
   const __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -88,43 +89,171 @@ __attribute__((target("avx2,fma"))) inline float hsum8(__m256 v) {
   return _mm_cvtss_f32(_mm_add_ss(t, _mm_movehdup_ps(t)));
 }
 
-// attend_one's arithmetic with AVX2 dot products. REQUIRES d % 8 == 0.
+// Keys [0, len) of one head transposed into kt (d rows of n8 floats, zero
+// past len), so that scores come out 8 keys per vector: no horizontal sums.
+void transpose_keys(const float* k, int64_t stride, int64_t len, int64_t d, int64_t n8, float* kt) {
+  for (int64_t c = 0; c < d; ++c) {
+    float* row = kt + c * n8;
+    for (int64_t j = 0; j < len; ++j) row[j] = k[j * stride + c];
+    for (int64_t j = len; j < n8; ++j) row[j] = 0.f;
+  }
+}
+
+// Scores of query rows q0 and q1 (R = 2) or q0 alone (R = 1) against the NB
+// blocks of 8 transposed keys, scaled, into p0 / p1; keys past len become
+// -inf so that the softmax below works on whole vectors. The 2 * NB
+// accumulators are independent chains, so the multiply-adds overlap.
+template <int NB, int R>
+__attribute__((target("avx2,fma"))) void score_rows(const float* q0, const float* q1, const float* kt, int64_t d,
+                                                    int64_t len, float scale, float* p0, float* p1) {
+  __m256 a[NB], b[R == 2 ? NB : 1];
+  for (int i = 0; i < NB; ++i) a[i] = _mm256_setzero_ps();
+  for (int i = 0; i < (R == 2 ? NB : 1); ++i) b[i] = _mm256_setzero_ps();
+  for (int64_t c = 0; c < d; ++c) {
+    const float* row = kt + c * NB * 8;
+    const __m256 x0 = _mm256_broadcast_ss(q0 + c);
+    const __m256 x1 = R == 2 ? _mm256_broadcast_ss(q1 + c) : x0;
+    for (int i = 0; i < NB; ++i) {
+      const __m256 kv = _mm256_loadu_ps(row + 8 * i);
+      a[i] = _mm256_fmadd_ps(x0, kv, a[i]);
+      if constexpr (R == 2) b[i] = _mm256_fmadd_ps(x1, kv, b[i]);
+    }
+  }
+  const __m256 vscale = _mm256_set1_ps(scale);
+  for (int i = 0; i < NB; ++i) {
+    _mm256_store_ps(p0 + 8 * i, _mm256_mul_ps(a[i], vscale));
+    if constexpr (R == 2) _mm256_store_ps(p1 + 8 * i, _mm256_mul_ps(b[i], vscale));
+  }
+  for (int64_t j = len; j < NB * 8; ++j) {
+    p0[j] = -INFINITY;
+    if constexpr (R == 2) p1[j] = -INFINITY;
+  }
+}
+
+using score_rows_fn = void (*)(const float*, const float*, const float*, int64_t, int64_t, float, float*, float*);
+
+// score_rows for n8 / 8 blocks; two rows at once while their accumulators
+// fit in registers (NB <= 6), one row otherwise.
+score_rows_fn score_rows_for(int64_t blocks, int rows) {
+  static constexpr score_rows_fn two[] = {score_rows<1, 2>, score_rows<2, 2>, score_rows<3, 2>,
+                                          score_rows<4, 2>, score_rows<5, 2>, score_rows<6, 2>};
+  static constexpr score_rows_fn one[] = {score_rows<1, 1>, score_rows<2, 1>, score_rows<3, 1>, score_rows<4, 1>,
+                                          score_rows<5, 1>, score_rows<6, 1>, score_rows<7, 1>, score_rows<8, 1>};
+  return rows == 2 ? two[blocks - 1] : one[blocks - 1];
+}
+
+// Softmax over p[0, n8) in place (n8 % 8 == 0; -inf entries become 0).
+// Returns 1 / sum so that the caller can fold the normalization into its
+// weighted sum of values instead of a pass over p.
+__attribute__((target("avx2,fma"))) float softmax_unnormalized(float* p, int64_t n8) {
+  __m256 vmx = _mm256_load_ps(p);
+  for (int64_t j = 8; j < n8; j += 8) vmx = _mm256_max_ps(vmx, _mm256_load_ps(p + j));
+  vmx = _mm256_max_ps(vmx, _mm256_permute2f128_ps(vmx, vmx, 1));
+  vmx = _mm256_max_ps(vmx, _mm256_permute_ps(vmx, 0x4e));
+  vmx = _mm256_max_ps(vmx, _mm256_permute_ps(vmx, 0xb1));
+  const __m256 neg_inf = _mm256_set1_ps(-INFINITY);
+  __m256 vsum = _mm256_setzero_ps();
+  for (int64_t j = 0; j < n8; j += 8) {
+    const __m256 s = _mm256_load_ps(p + j);
+    // exp_nonpositive clamps at -87 (~1e-38), so padding is masked to an exact 0.
+    const __m256 e = _mm256_andnot_ps(_mm256_cmp_ps(s, neg_inf, _CMP_EQ_OQ),
+                                      exp_nonpositive_avx2(_mm256_sub_ps(s, vmx)));
+    _mm256_store_ps(p + j, e);
+    vsum = _mm256_add_ps(vsum, e);
+  }
+  return 1.f / hsum8(vsum);
+}
+
+// ctx rows i0 and i1 = sum_j p_ij v_j * inv_i over columns [c0, c0 + 8 * C).
+// Two rows at once give 2 * C independent chains of multiply-adds, enough to
+// hide their latency at C = 4; the accumulators are named values so that they
+// stay in registers.
+template <int C>
+__attribute__((target("avx2,fma"), always_inline)) inline void weighted_columns(
+    const float* p0, const float* p1, float inv0, float inv1, const float* val, int64_t stride, int64_t len,
+    int64_t c0, float* o0, float* o1) {
+  static_assert(C >= 1 && C <= 4, "columns per pass");
+  const __m256 z = _mm256_setzero_ps();
+  __m256 a0 = z, a1 = z, a2 = z, a3 = z, b0 = z, b1 = z, b2 = z, b3 = z;
+  for (int64_t j = 0; j < len; ++j) {
+    const __m256 x0 = _mm256_broadcast_ss(p0 + j), x1 = _mm256_broadcast_ss(p1 + j);
+    const float* vj = val + j * stride + c0;
+    __m256 v = _mm256_loadu_ps(vj);
+    a0 = _mm256_fmadd_ps(x0, v, a0);
+    b0 = _mm256_fmadd_ps(x1, v, b0);
+    if constexpr (C > 1) {
+      v = _mm256_loadu_ps(vj + 8);
+      a1 = _mm256_fmadd_ps(x0, v, a1);
+      b1 = _mm256_fmadd_ps(x1, v, b1);
+    }
+    if constexpr (C > 2) {
+      v = _mm256_loadu_ps(vj + 16);
+      a2 = _mm256_fmadd_ps(x0, v, a2);
+      b2 = _mm256_fmadd_ps(x1, v, b2);
+    }
+    if constexpr (C > 3) {
+      v = _mm256_loadu_ps(vj + 24);
+      a3 = _mm256_fmadd_ps(x0, v, a3);
+      b3 = _mm256_fmadd_ps(x1, v, b3);
+    }
+  }
+  const __m256 s0 = _mm256_set1_ps(inv0), s1 = _mm256_set1_ps(inv1);
+  _mm256_storeu_ps(o0 + c0, _mm256_mul_ps(a0, s0));
+  _mm256_storeu_ps(o1 + c0, _mm256_mul_ps(b0, s1));
+  if constexpr (C > 1) {
+    _mm256_storeu_ps(o0 + c0 + 8, _mm256_mul_ps(a1, s0));
+    _mm256_storeu_ps(o1 + c0 + 8, _mm256_mul_ps(b1, s1));
+  }
+  if constexpr (C > 2) {
+    _mm256_storeu_ps(o0 + c0 + 16, _mm256_mul_ps(a2, s0));
+    _mm256_storeu_ps(o1 + c0 + 16, _mm256_mul_ps(b2, s1));
+  }
+  if constexpr (C > 3) {
+    _mm256_storeu_ps(o0 + c0 + 24, _mm256_mul_ps(a3, s0));
+    _mm256_storeu_ps(o1 + c0 + 24, _mm256_mul_ps(b3, s1));
+  }
+}
+
+// All d columns of rows i0 and i1 (i1 may equal i0: an odd last row).
+__attribute__((target("avx2,fma"))) void weighted_values2(const float* p0, const float* p1, float inv0, float inv1,
+                                                          const float* val, int64_t stride, int64_t len, int64_t d,
+                                                          float* o0, float* o1) {
+  int64_t c0 = 0;
+  for (; c0 + 32 <= d; c0 += 32) weighted_columns<4>(p0, p1, inv0, inv1, val, stride, len, c0, o0, o1);
+  for (; c0 < d; c0 += 8) weighted_columns<1>(p0, p1, inv0, inv1, val, stride, len, c0, o0, o1);
+}
+
+// attend_one for len <= small_seq: keys transposed once per head, scores 8
+// keys per vector, the softmax on whole vectors (no scalar exp for a ragged
+// tail) and its normalization folded into the weighted sum. `kt` holds
+// d * round_up(len, 8) floats. REQUIRES d % 8 == 0.
 __attribute__((target("avx2,fma"))) void attend_small_avx2(const float* q, const float* k, const float* val,
                                                            int64_t stride, float* out, int64_t out_stride,
-                                                           int64_t len, int64_t d, float scale, float* scores) {
-  for (int64_t i = 0; i < len; ++i) {
-    const float* qi = q + i * stride;
-    for (int64_t j = 0; j < len; ++j) {
-      const float* kj = k + j * stride;
-      __m256 acc = _mm256_mul_ps(_mm256_loadu_ps(qi), _mm256_loadu_ps(kj));
-      for (int64_t c = 8; c < d; c += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(qi + c), _mm256_loadu_ps(kj + c), acc);
-      scores[i * len + j] = hsum8(acc) * scale;
+                                                           int64_t len, int64_t d, float scale, float* kt) {
+  alignas(32) float p[2][small_seq];
+  const int64_t n8 = (len + 7) / 8 * 8, blocks = n8 / 8;
+  transpose_keys(k, stride, len, d, n8, kt);
+  const int pair = blocks <= 6 ? 2 : 1;
+  const score_rows_fn score2 = score_rows_for(blocks, pair), score1 = score_rows_for(blocks, 1);
+  for (int64_t i = 0; i < len; i += 2) {
+    const int64_t i1 = std::min(i + 1, len - 1);
+    if (pair == 2 && i1 != i) {
+      score2(q + i * stride, q + i1 * stride, kt, d, len, scale, p[0], p[1]);
+    } else {
+      score1(q + i * stride, nullptr, kt, d, len, scale, p[0], nullptr);
+      if (i1 != i) score1(q + i1 * stride, nullptr, kt, d, len, scale, p[1], nullptr);
     }
-    softmax_row_avx2(scores + i * len, len);
-    // ctx_i = sum_j p_ij v_j, 32 columns per pass held in registers.
-    float* o_row = out + i * out_stride;
-    for (int64_t c0 = 0; c0 < d; c0 += 32) {
-      const int64_t chunks = std::min<int64_t>(4, (d - c0) / 8);
-      __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-      for (int64_t j = 0; j < len; ++j) {
-        const __m256 p = _mm256_set1_ps(scores[i * len + j]);
-        const float* vj = val + j * stride + c0;
-        a0 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vj), a0);
-        if (chunks > 1) a1 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vj + 8), a1);
-        if (chunks > 2) a2 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vj + 16), a2);
-        if (chunks > 3) a3 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vj + 24), a3);
-      }
-      _mm256_storeu_ps(o_row + c0, a0);
-      if (chunks > 1) _mm256_storeu_ps(o_row + c0 + 8, a1);
-      if (chunks > 2) _mm256_storeu_ps(o_row + c0 + 16, a2);
-      if (chunks > 3) _mm256_storeu_ps(o_row + c0 + 24, a3);
-    }
+    const float inv0 = softmax_unnormalized(p[0], n8);
+    const float inv1 = i1 != i ? softmax_unnormalized(p[1], n8) : inv0;
+    weighted_values2(p[0], i1 != i ? p[1] : p[0], inv0, inv1, val, stride, len, d, out + i * out_stride,
+                     out + i1 * out_stride);
   }
 }
 #endif
 
 // One (sequence, head): scores[i, j] = q_i . k_j * scale over j < len, softmax,
-// then ctx_i = sum_j p_ij v_j. `scores` holds len * len floats.
+// then ctx_i = sum_j p_ij v_j. `scores` holds len * len floats, and at least
+// d * round_up(len, 8) for the small path.
 void attend_one(const attention_op& o, const view& v, int64_t b, int64_t h, int64_t len,
                 float* scores) {
   const int64_t d = o.head_dim;
@@ -211,7 +340,9 @@ void attention_fast(const attention_op& o, int threads) {
   const int64_t jobs = static_cast<int64_t>(o.batch) * o.heads;
 #pragma omp parallel num_threads(threads) if (threads > 1 && jobs > 1)
   {
-    std::vector<float> scores(static_cast<size_t>(o.seq_len) * o.seq_len);
+    // The general path's scores matrix, or the small path's transposed keys.
+    const int64_t n8 = (std::min<int64_t>(o.seq_len, small_seq) + 7) / 8 * 8;
+    std::vector<float> scores(static_cast<size_t>(std::max<int64_t>(o.seq_len * o.seq_len, o.head_dim * n8)));
 #pragma omp for schedule(dynamic)
     for (int64_t job = 0; job < jobs; ++job) {
       const int64_t b = job / o.heads, h = job % o.heads;

@@ -64,26 +64,40 @@ __attribute__((target("avx2,fma"))) inline __m256i mac_u8(__m256i acc, __m256i w
   return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w), ones));
 }
 
-// One panel's per-channel dequantization terms (zero past `valid`); b_sum
-// only for u8 activations.
+// One panel's per-channel dequantization terms. They point straight into the
+// op's arrays when those are contiguous and the panel is full (the common
+// case: no copy per panel); otherwise into the padded copies here (zero past
+// `valid`). b_sum only for u8 activations.
 struct panel_epilogue {
-  alignas(32) float b_scale[16];
-  alignas(32) float bias[16];
-  alignas(32) int32_t b_sum[16];
+  const float* b_scale;
+  const float* bias;
+  const int32_t* b_sum;
   int valid;
+  alignas(32) float b_scale_copy[16];
+  alignas(32) float bias_copy[16];
+  alignas(32) int32_t b_sum_copy[16];
 };
 
-panel_epilogue epilogue_of(const gemm_s8s8_f32_op& o, int64_t n0, int valid) {
-  panel_epilogue e{};
+void fill_epilogue(const gemm_s8s8_f32_op& o, int64_t n0, int valid, panel_epilogue& e) {
   e.valid = valid;
   const auto* bs = static_cast<const float*>(o.b_scales.data);
   const auto* bias = static_cast<const float*>(o.bias.data);
-  for (int j = 0; j < valid; ++j) {
-    e.b_scale[j] = bs[(n0 + j) * o.b_scales.row_stride];
-    if (bias) e.bias[j] = bias[n0 + j];
-    if (!o.b_sums.empty()) e.b_sum[j] = static_cast<const int32_t*>(o.b_sums.data)[n0 + j];
+  const auto* sums = static_cast<const int32_t*>(o.b_sums.data);
+  if (valid == panel_channels && o.b_scales.row_stride == 1) {
+    e.b_scale = bs + n0;
+    e.bias = bias ? bias + n0 : nullptr;
+    e.b_sum = sums ? sums + n0 : nullptr;
+    return;
   }
-  return e;
+  for (int j = 0; j < 16; ++j) {
+    const bool in = j < valid;
+    e.b_scale_copy[j] = in ? bs[(n0 + j) * o.b_scales.row_stride] : 0.f;
+    e.bias_copy[j] = in && bias ? bias[n0 + j] : 0.f;
+    e.b_sum_copy[j] = in && sums ? sums[n0 + j] : 0;
+  }
+  e.b_scale = e.b_scale_copy;
+  e.bias = bias ? e.bias_copy : nullptr;
+  e.b_sum = sums ? e.b_sum_copy : nullptr;
 }
 
 // Dequantizes and stores one row's channels. The arithmetic is the
@@ -95,16 +109,16 @@ __attribute__((target("avx2,fma"))) void store_row(const gemm_s8s8_f32_op& o, co
   if constexpr (U8) {
     const __m256i zp =
         _mm256_set1_epi32(static_cast<const int32_t*>(o.a_zero_points.data)[m * o.a_zero_points.row_stride]);
-    lo = _mm256_sub_epi32(lo, _mm256_mullo_epi32(zp, _mm256_load_si256(reinterpret_cast<const __m256i*>(e.b_sum))));
+    lo = _mm256_sub_epi32(lo, _mm256_mullo_epi32(zp, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(e.b_sum))));
     hi = _mm256_sub_epi32(hi,
-                          _mm256_mullo_epi32(zp, _mm256_load_si256(reinterpret_cast<const __m256i*>(e.b_sum + 8))));
+                          _mm256_mullo_epi32(zp, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(e.b_sum + 8))));
   }
   const __m256 a_scale = _mm256_set1_ps(static_cast<const float*>(o.a_scales.data)[m * o.a_scales.row_stride]);
-  __m256 v0 = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(lo), a_scale), _mm256_load_ps(e.b_scale));
-  __m256 v1 = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(hi), a_scale), _mm256_load_ps(e.b_scale + 8));
-  if (!o.bias.empty()) {
-    v0 = _mm256_add_ps(v0, _mm256_load_ps(e.bias));
-    v1 = _mm256_add_ps(v1, _mm256_load_ps(e.bias + 8));
+  __m256 v0 = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(lo), a_scale), _mm256_loadu_ps(e.b_scale));
+  __m256 v1 = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(hi), a_scale), _mm256_loadu_ps(e.b_scale + 8));
+  if (e.bias) {
+    v0 = _mm256_add_ps(v0, _mm256_loadu_ps(e.bias));
+    v1 = _mm256_add_ps(v1, _mm256_loadu_ps(e.bias + 8));
   }
   float* dst = static_cast<float*>(o.out.data) + m * o.out.row_stride + n0;
   if (e.valid == 16) {
@@ -158,7 +172,8 @@ __attribute__((target("avx2,fma"), always_inline)) inline void row_step_u8(row_a
 // `a` rows are read as bytes; V says what they and the weights hold.
 template <kind V, int R>
 __attribute__((target("avx2,fma"))) void tile(const gemm_s8s8_f32_op& o, const panel_view& v,
-                                              const panel_epilogue& e, int64_t m, int64_t n0) {
+                                              const panel_epilogue& e, int64_t m, int64_t n0,
+                                              const int8_t* prefetch) {
   static_assert(R >= 1 && R <= max_tile_rows, "tile rows");
   const __m256i ones = _mm256_set1_epi16(1);
   const int8_t* panel = v.panels + n0 * v.k_dim;
@@ -173,6 +188,10 @@ __attribute__((target("avx2,fma"))) void tile(const gemm_s8s8_f32_op& o, const p
   if constexpr (V == kind::u8_w7) {
     for (; k + 8 <= v.k_dim; k += 8) {
       const auto* p = reinterpret_cast<const __m256i*>(panel + k * 16);
+      if (prefetch) {
+        _mm_prefetch(reinterpret_cast<const char*>(prefetch + k * 16), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(prefetch + k * 16 + 64), _MM_HINT_T0);
+      }
       const __m256i w0 = _mm256_loadu_si256(p), w1 = _mm256_loadu_si256(p + 1);
       const __m256i w2 = _mm256_loadu_si256(p + 2), w3 = _mm256_loadu_si256(p + 3);
       row_step_w7(r0, a0 + k, w0, w1, w2, w3, ones);
@@ -183,6 +202,7 @@ __attribute__((target("avx2,fma"))) void tile(const gemm_s8s8_f32_op& o, const p
     }
   }
   for (; k < v.k_dim; k += 4) {  // all of K, or an odd last group for u8_w7
+    if (prefetch) _mm_prefetch(reinterpret_cast<const char*>(prefetch + k * 16), _MM_HINT_T0);
     const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + k * 16));
     const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + k * 16 + 32));
     if constexpr (V != kind::s8) {
@@ -212,12 +232,12 @@ __attribute__((target("avx2,fma"))) void tile(const gemm_s8s8_f32_op& o, const p
 
 template <kind V>
 void tail_tile(const gemm_s8s8_f32_op& o, const panel_view& v, const panel_epilogue& e, int64_t m, int rows,
-               int64_t n0) {
+               int64_t n0, const int8_t* prefetch) {
   switch (rows) {
-    case 1: return tile<V, 1>(o, v, e, m, n0);
-    case 2: return tile<V, 2>(o, v, e, m, n0);
-    case 3: return tile<V, 3>(o, v, e, m, n0);
-    default: return tile<V, 4>(o, v, e, m, n0);
+    case 1: return tile<V, 1>(o, v, e, m, n0, prefetch);
+    case 2: return tile<V, 2>(o, v, e, m, n0, prefetch);
+    case 3: return tile<V, 3>(o, v, e, m, n0, prefetch);
+    default: return tile<V, 4>(o, v, e, m, n0, prefetch);
   }
 }
 
@@ -225,12 +245,15 @@ void tail_tile(const gemm_s8s8_f32_op& o, const panel_view& v, const panel_epilo
 template <kind V>
 void block(const gemm_s8s8_f32_op& o, const panel_view& v, int64_t m_begin, int64_t m_end, int64_t p) {
   const int64_t n0 = p * panel_channels;
-  const panel_epilogue e =
-      epilogue_of(o, n0, static_cast<int>(std::min<int64_t>(panel_channels, o.b.rows - n0)));
+  panel_epilogue e;
+  fill_epilogue(o, n0, static_cast<int>(std::min<int64_t>(panel_channels, o.b.rows - n0)), e);
+  // The first tile streams the panel from memory; it also asks for the next
+  // panel, which the later tiles' time then hides.
+  const int8_t* next = n0 + panel_channels < o.b.rows ? v.panels + (n0 + panel_channels) * v.k_dim : nullptr;
   int64_t m = m_begin;
   constexpr int rows = V == kind::u8_w7 ? 4 : max_tile_rows;  // see the top of the file
-  for (; m + rows <= m_end; m += rows) tile<V, rows>(o, v, e, m, n0);
-  if (m < m_end) tail_tile<V>(o, v, e, m, static_cast<int>(m_end - m), n0);
+  for (; m + rows <= m_end; m += rows, next = nullptr) tile<V, rows>(o, v, e, m, n0, next);
+  if (m < m_end) tail_tile<V>(o, v, e, m, static_cast<int>(m_end - m), n0, next);
 }
 
 template <kind V>
