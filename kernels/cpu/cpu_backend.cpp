@@ -83,7 +83,7 @@ class cpu_backend final : public backend {
   }
   void dispatch(const gelu_op& o) { ref_ ? cpu::gelu_ref(o) : cpu::gelu_fast(o, threads_); }
   void dispatch(const attention_op& o) { ref_ ? cpu::attention_ref(o) : cpu::attention_fast(o, threads_); }
-  void dispatch(const embed_op& o) { cpu::embed_ref(o); }
+  void dispatch(const embed_op& o) { ref_ ? cpu::embed_ref(o) : cpu::embed_fast(o, threads_); }
   void dispatch(const pool_op& o) { cpu::pool_ref(o); }
 
   int threads_;

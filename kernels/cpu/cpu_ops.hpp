@@ -42,6 +42,7 @@ void attention_ref(const attention_op& o);
 void attention_fast(const attention_op& o, int threads);
 
 void embed_ref(const embed_op& o);
+void embed_fast(const embed_op& o, int threads);
 
 void pool_ref(const pool_op& o);
 

@@ -13,17 +13,18 @@ std::string shape_of(const tensor& t) {
 // rows/cols < 0 mean "any".
 status check(const char* op, const char* name, const tensor& t, dtype type, int64_t rows,
              int64_t cols) {
-  const std::string where = std::string(op) + ": operand '" + name + "'";
-  if (t.empty()) return status::invalid_argument(where + " is missing");
+  // Built only on failure: every op of every query passes through here.
+  const auto where = [&] { return std::string(op) + ": operand '" + name + "'"; };
+  if (t.empty()) return status::invalid_argument(where() + " is missing");
   if (t.type != type) {
-    return status::invalid_argument(where + " has dtype " + to_string(t.type) + ", expected " + to_string(type));
+    return status::invalid_argument(where() + " has dtype " + to_string(t.type) + ", expected " + to_string(type));
   }
   if (t.rows < 0 || t.cols < 0 || t.row_stride < t.cols) {
-    return status::invalid_argument(where + " has a bad shape " + shape_of(t) + " with row_stride " +
+    return status::invalid_argument(where() + " has a bad shape " + shape_of(t) + " with row_stride " +
                                     std::to_string(t.row_stride));
   }
   if ((rows >= 0 && t.rows != rows) || (cols >= 0 && t.cols != cols)) {
-    return status::invalid_argument(where + " is " + shape_of(t) + ", expected [" +
+    return status::invalid_argument(where() + " is " + shape_of(t) + ", expected [" +
                                     (rows >= 0 ? std::to_string(rows) : std::string("*")) + ", " +
                                     (cols >= 0 ? std::to_string(cols) : std::string("*")) + "]");
   }
