@@ -215,4 +215,44 @@ void drop_linear_copies(bert_weights& w, bool keep_int8) {
   }
 }
 
+status gather_int8_weights(bert_weights& w, kernels::backend& backend) {
+  constexpr size_t align = 64;
+  // A packed layout's buffer is larger than its view (the last panel is
+  // padded), so the buffers' sizes are what moves.
+  const auto slot = [&](const linear_weights* lin) { return (lin->w_s8.buf.bytes() + align - 1) / align * align; };
+  std::vector<linear_weights*> lins;
+  size_t total = 0;
+  for (layer_weights& l : w.layers) {
+    for (linear_weights* lin : {&l.qkv, &l.attn_out, &l.ffn_in, &l.ffn_out}) {
+      if (lin->w_s8.view.empty() || !lin->w_s8.buf.data()) continue;  // none, or gathered already
+      lins.push_back(lin);
+      total += slot(lin);
+    }
+  }
+  if (lins.empty() || w.int8_arena.data()) return {};
+  WINNOW_ASSIGN_OR_RETURN(kernels::buffer arena, backend.alloc(total));
+  kernels::buffer_ptr owner(&backend, arena);
+  std::vector<uint8_t> host;
+  size_t offset = 0;
+  for (linear_weights* lin : lins) {
+    const size_t bytes = lin->w_s8.buf.bytes();
+    host.resize(bytes);
+    WINNOW_RETURN_IF_ERROR(backend.download(host.data(), lin->w_s8.buf.get(), 0, bytes));
+    WINNOW_RETURN_IF_ERROR(backend.upload(arena, offset, host.data(), bytes));
+    offset += slot(lin);
+  }
+  // Only now, with every copy made, do the views move (an error above leaves
+  // the weights as they were).
+  offset = 0;
+  for (linear_weights* lin : lins) {
+    const size_t next = offset + slot(lin);
+    kernels::tensor view = lin->w_s8.view;
+    view.data = static_cast<char*>(arena.ptr) + offset;
+    lin->w_s8 = device_tensor{kernels::buffer_ptr{}, view};
+    offset = next;
+  }
+  w.int8_arena = std::move(owner);
+  return {};
+}
+
 }  // namespace winnow::model

@@ -41,6 +41,9 @@ struct layer_weights {
 struct bert_weights {
   device_tensor word, position, token_type, emb_gamma, emb_beta;
   std::vector<layer_weights> layers;
+  // After gather_int8_weights: the one buffer every linear's w_s8 views
+  // (their own `buf` is then empty).
+  kernels::buffer_ptr int8_arena;
 };
 
 // Reads every tensor the config implies (a "bert." prefix is accepted);
@@ -64,5 +67,11 @@ status smooth_linear(linear_weights& l, const std::vector<float>& act_amax, kern
 
 // Frees the fp32 (keep_int8) or the int8 (!keep_int8) copies of linear weights.
 void drop_linear_copies(bert_weights& w, bool keep_int8);
+
+// Moves every linear's int8 weights into one buffer, in layer order. Why: a
+// query streams all of them (~10 MB for MiniLM); one large allocation lets
+// the CPU backend back it with huge pages (kernels/cpu/cpu_backend.cpp), so
+// the stream does not miss the TLB on every 4 KiB page.
+status gather_int8_weights(bert_weights& w, kernels::backend& backend);
 
 }  // namespace winnow::model

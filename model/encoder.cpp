@@ -370,6 +370,7 @@ status_or<std::unique_ptr<encoder>> encoder::load(const std::string& model_dir, 
   } else if (!options.run_quality_gate) {
     p->note = "int8 requested; quality gate skipped";
     drop_linear_copies(p->weights, /*keep_int8=*/true);
+    WINNOW_RETURN_IF_ERROR(gather_int8_weights(p->weights, backend));
   } else {
     std::vector<token_ids> probes;
     for (const std::string& t : probe_texts()) probes.push_back(p->tok.encode(t, p->max_tokens));
@@ -387,6 +388,7 @@ status_or<std::unique_ptr<encoder>> encoder::load(const std::string& model_dir, 
       std::snprintf(buf, sizeof buf, "int8 accepted: probe min cosine %.5f >= %.5f", worst,
                     static_cast<double>(options.min_int8_cosine));
       drop_linear_copies(p->weights, /*keep_int8=*/true);
+      WINNOW_RETURN_IF_ERROR(gather_int8_weights(p->weights, backend));
     } else {
       std::snprintf(buf, sizeof buf,
                     "int8 refused for %s: probe min cosine %.5f < %.5f (probe %zu); running fp32",
