@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -28,18 +29,54 @@ using namespace std::chrono_literals;
 
 inline std::string winnow_binary() { return std::string(WINNOW_BINARY_DIR) + "/app/winnow"; }
 
-// A port the kernel just handed out (bind to 0, read it, close).
-inline uint16_t free_port() {
+// Whether nothing on loopback holds `port` now (bind without SO_REUSEADDR).
+inline bool port_is_free(uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  a.sin_port = htons(port);
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
   ::close(fd);
-  return ntohs(a.sin_port);
+  return ok;
+}
+
+// The first port of the kernel's ephemeral range (net.ipv4.ip_local_port_range).
+inline int ephemeral_low() {
+  std::ifstream f("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768;
+  f >> low;
+  return low;
+}
+
+// A free loopback port for a node that starts later. Taken below the
+// ephemeral range: a port from there (bind to 0) can be handed to some
+// outgoing connection's source port before the node binds it, and the node
+// then fails to start; with many nodes connecting (and tests in parallel)
+// that happened. Each test process starts at its own place in the range.
+inline uint16_t free_port() {
+  static int next = -1;
+  const int high = std::min(ephemeral_low(), 65536);
+  const int low = 20000;
+  if (high - low < 1000) {  // an unusual range: fall back to the kernel's choice
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+  }
+  if (next < 0) next = low + static_cast<int>((::getpid() * 7919L) % (high - low));
+  for (int tries = 0; tries < high - low; ++tries) {
+    const int port = next;
+    next = next + 1 < high ? next + 1 : low;
+    if (port_is_free(static_cast<uint16_t>(port))) return static_cast<uint16_t>(port);
+  }
+  return 0;  // nothing free: the node's start-up then fails and says so
 }
 
 struct node_spec {
