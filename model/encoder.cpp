@@ -108,6 +108,14 @@ struct encoder::impl {
   status reserve(int64_t batch, int64_t rows);
   status record_input_range(const tensor& x, linear_role role);
   status smooth_weights();
+  // gather_int8_weights, which only speeds queries up: if it fails (e.g. no
+  // room for the second copy it makes), the weights stay where they were and
+  // the precision note says so.
+  void gather_int8() {
+    if (status s = gather_int8_weights(weights, *backend); !s.ok()) {
+      note += "; int8 weights left in separate buffers: " + s.message();
+    }
+  }
   status linear(const tensor& x, const linear_weights& w, linear_role role, const tensor& out, precision p);
   status run_chunk(const std::vector<const token_ids*>& chunk, precision p, std::vector<std::vector<float>>& out);
   status_or<std::vector<std::vector<float>>> run(const std::vector<token_ids>& batch, precision p);
@@ -370,7 +378,7 @@ status_or<std::unique_ptr<encoder>> encoder::load(const std::string& model_dir, 
   } else if (!options.run_quality_gate) {
     p->note = "int8 requested; quality gate skipped";
     drop_linear_copies(p->weights, /*keep_int8=*/true);
-    WINNOW_RETURN_IF_ERROR(gather_int8_weights(p->weights, backend));
+    p->gather_int8();
   } else {
     std::vector<token_ids> probes;
     for (const std::string& t : probe_texts()) probes.push_back(p->tok.encode(t, p->max_tokens));
@@ -388,7 +396,6 @@ status_or<std::unique_ptr<encoder>> encoder::load(const std::string& model_dir, 
       std::snprintf(buf, sizeof buf, "int8 accepted: probe min cosine %.5f >= %.5f", worst,
                     static_cast<double>(options.min_int8_cosine));
       drop_linear_copies(p->weights, /*keep_int8=*/true);
-      WINNOW_RETURN_IF_ERROR(gather_int8_weights(p->weights, backend));
     } else {
       std::snprintf(buf, sizeof buf,
                     "int8 refused for %s: probe min cosine %.5f < %.5f (probe %zu); running fp32",
@@ -397,6 +404,7 @@ status_or<std::unique_ptr<encoder>> encoder::load(const std::string& model_dir, 
       drop_linear_copies(p->weights, /*keep_int8=*/false);
     }
     p->note = buf;
+    if (p->active == precision::int8) p->gather_int8();
   }
   return std::unique_ptr<encoder>(new encoder(std::move(p)));
 }

@@ -39,8 +39,8 @@ class cpu_backend final : public backend {
     // workspaces) are aligned to 2 MiB and asked for transparent huge pages:
     // a query streams ~10 MB of weights, and with 4 KiB pages that is ~2,600
     // TLB misses per query (page walks are dearer still in a virtual
-    // machine). Measured: 3-5% of a query's time. The kernel may refuse;
-    // nothing depends on it.
+    // machine). Measured: 0.93-0.95x the query time (bench/RESULTS.md). The
+    // kernel may refuse; nothing depends on it.
     const bool huge = bytes >= huge_page;
     const size_t align = huge ? huge_page : 64;
     const size_t rounded = std::max<size_t>(align, (bytes + align - 1) / align * align);

@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "kernels/cpu/cpu_backend.hpp"
+#include "model/bert_weights.hpp"
 #include "model/encoder.hpp"
+#include "model/safetensors.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace winnow::model {
@@ -127,6 +129,47 @@ void check_batch_invariance(precision p, float tolerance) {
       EXPECT_LE(max_abs_diff((*alone)[0], (*together)[i]), tolerance) << "text: " << batch[i];
     }
   }
+}
+
+// gather_int8_weights moves every linear's packed int8 weights into one
+// buffer: the bytes are the same, each view points into the buffer without
+// overlapping another, the old buffers are gone, a second call changes
+// nothing, and the CPU backend gives a buffer that large 2 MiB alignment (the
+// huge-page request).
+TEST(Encoder, GatheredInt8WeightsShareOneBufferAndKeepTheirBytes) {
+  REQUIRE_MODEL();
+  auto cfg = read_model_config(testing::model_dir());
+  ASSERT_OK(cfg);
+  auto file = safetensors_file::open(testing::model_dir() + "/model.safetensors");
+  ASSERT_OK(file);
+  auto backend = kernels::make_cpu_backend({});
+  auto w = load_bert_weights(**file, *cfg, /*int8=*/true, *backend);
+  ASSERT_OK(w);
+  std::vector<linear_weights*> lins;
+  std::vector<std::vector<int8_t>> before;
+  for (layer_weights& l : w->layers) {
+    for (linear_weights* lin : {&l.qkv, &l.attn_out, &l.ffn_in, &l.ffn_out}) {
+      ASSERT_FALSE(lin->w_s8.view.empty());
+      lins.push_back(lin);
+      const auto* p = static_cast<const int8_t*>(lin->w_s8.buf.data());
+      before.emplace_back(p, p + lin->w_s8.buf.bytes());
+    }
+  }
+  ASSERT_OK(gather_int8_weights(*w, *backend));
+  const auto* arena = static_cast<const int8_t*>(w->int8_arena.data());
+  ASSERT_NE(arena, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(arena) % (uintptr_t{2} << 20), 0u);
+  const int8_t* end_of_previous = arena;
+  for (size_t i = 0; i < lins.size(); ++i) {
+    const auto* p = static_cast<const int8_t*>(lins[i]->w_s8.view.data);
+    EXPECT_EQ(lins[i]->w_s8.buf.data(), nullptr) << "linear " << i;
+    EXPECT_GE(p, end_of_previous) << "linear " << i;
+    ASSERT_LE(p + before[i].size(), arena + w->int8_arena.bytes()) << "linear " << i;
+    EXPECT_TRUE(std::equal(before[i].begin(), before[i].end(), p)) << "linear " << i;
+    end_of_previous = p + before[i].size();
+  }
+  ASSERT_OK(gather_int8_weights(*w, *backend));
+  EXPECT_EQ(w->int8_arena.data(), arena);
 }
 
 TEST(Encoder, Fp32VectorDoesNotDependOnBatch) {
