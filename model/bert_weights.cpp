@@ -216,7 +216,9 @@ void drop_linear_copies(bert_weights& w, bool keep_int8) {
 }
 
 status gather_int8_weights(bert_weights& w, kernels::backend& backend) {
-  constexpr size_t align = 64;
+  // Each tensor starts where a buffer of its own would: cudaMalloc aligns to
+  // 256 bytes and GPU GEMM libraries may rely on it.
+  constexpr size_t align = 256;
   // A packed layout's buffer is larger than its view (the last panel is
   // padded), so the buffers' sizes are what moves.
   const auto slot = [&](const linear_weights* lin) { return (lin->w_s8.buf.bytes() + align - 1) / align * align; };
