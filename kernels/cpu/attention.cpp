@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <vector>
 
 #include "kernels/cpu/cpu_ops.hpp"
@@ -132,14 +133,15 @@ __attribute__((target("avx2,fma"))) void score_rows(const float* q0, const float
 
 using score_rows_fn = void (*)(const float*, const float*, const float*, int64_t, int64_t, float, float*, float*);
 
-// score_rows for n8 / 8 blocks; two rows at once while their accumulators
-// fit in registers (NB <= 6), one row otherwise.
+// score_rows for `blocks` blocks of 8 keys: two rows at once (rows = 2) while
+// their accumulators fit in registers (nullptr past that), or one row.
 score_rows_fn score_rows_for(int64_t blocks, int rows) {
   static constexpr score_rows_fn two[] = {score_rows<1, 2>, score_rows<2, 2>, score_rows<3, 2>,
                                           score_rows<4, 2>, score_rows<5, 2>, score_rows<6, 2>};
   static constexpr score_rows_fn one[] = {score_rows<1, 1>, score_rows<2, 1>, score_rows<3, 1>, score_rows<4, 1>,
                                           score_rows<5, 1>, score_rows<6, 1>, score_rows<7, 1>, score_rows<8, 1>};
-  return rows == 2 ? two[blocks - 1] : one[blocks - 1];
+  if (rows == 2) return blocks <= static_cast<int64_t>(std::size(two)) ? two[blocks - 1] : nullptr;
+  return one[blocks - 1];
 }
 
 // Softmax over p[0, n8) in place (n8 % 8 == 0; -inf entries become 0).
@@ -233,11 +235,10 @@ __attribute__((target("avx2,fma"))) void attend_small_avx2(const float* q, const
   alignas(32) float p[2][small_seq];
   const int64_t n8 = (len + 7) / 8 * 8, blocks = n8 / 8;
   transpose_keys(k, stride, len, d, n8, kt);
-  const int pair = blocks <= 6 ? 2 : 1;
-  const score_rows_fn score2 = score_rows_for(blocks, pair), score1 = score_rows_for(blocks, 1);
+  const score_rows_fn score2 = score_rows_for(blocks, 2), score1 = score_rows_for(blocks, 1);
   for (int64_t i = 0; i < len; i += 2) {
     const int64_t i1 = std::min(i + 1, len - 1);
-    if (pair == 2 && i1 != i) {
+    if (score2 && i1 != i) {
       score2(q + i * stride, q + i1 * stride, kt, d, len, scale, p[0], p[1]);
     } else {
       score1(q + i * stride, nullptr, kt, d, len, scale, p[0], nullptr);

@@ -289,6 +289,9 @@ std::vector<op_case> build_cases() {
   cs.push_back(attention_case(2, 40, 3, 64, {40, 33}));
   cs.push_back(attention_case(2, 24, 2, 20, {1, 24}));
   cs.push_back(attention_case(1, 70, 1, 128, {69}));
+  // 57 of 60 tokens: past 6 blocks of 8 keys, where the short-sequence path
+  // scores one row at a time.
+  cs.push_back(attention_case(1, 60, 2, 32, {57}));
   cs.push_back(embed_case(2, 8, 64, 100, false));
   cs.push_back(embed_case(3, 16, 384, 500, true));
   cs.push_back(pool_case(3, 16, 384, pooling::mean, true, {16, 3, 0}));
