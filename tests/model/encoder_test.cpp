@@ -12,6 +12,7 @@
 #include "model/bert_weights.hpp"
 #include "model/encoder.hpp"
 #include "model/safetensors.hpp"
+#include "tests/kernels/faulty_backend_for_tests.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace winnow::model {
@@ -170,6 +171,37 @@ TEST(Encoder, GatheredInt8WeightsShareOneBufferAndKeepTheirBytes) {
   }
   ASSERT_OK(gather_int8_weights(*w, *backend));
   EXPECT_EQ(w->int8_arena.data(), arena);
+}
+
+// A gather that cannot copy (here: the device is lost, so its allocation
+// fails) reports the error and leaves every linear's weights where they were.
+TEST(Encoder, FailedInt8GatherLeavesTheWeightsInPlace) {
+  REQUIRE_MODEL();
+  auto cfg = read_model_config(testing::model_dir());
+  ASSERT_OK(cfg);
+  auto file = safetensors_file::open(testing::model_dir() + "/model.safetensors");
+  ASSERT_OK(file);
+  kernels::testing::faulty_backend_for_tests backend(kernels::device_info{}, kernels::testing::fault_plan{});
+  auto w = load_bert_weights(**file, *cfg, /*int8=*/true, backend);
+  ASSERT_OK(w);
+  std::vector<const void*> own;
+  for (layer_weights& l : w->layers) {
+    for (linear_weights* lin : {&l.qkv, &l.attn_out, &l.ffn_in, &l.ffn_out}) own.push_back(lin->w_s8.buf.data());
+  }
+  backend.set_lost(true);
+  EXPECT_FALSE(gather_int8_weights(*w, backend).ok());
+  EXPECT_EQ(w->int8_arena.data(), nullptr);
+  size_t i = 0;
+  for (layer_weights& l : w->layers) {
+    for (linear_weights* lin : {&l.qkv, &l.attn_out, &l.ffn_in, &l.ffn_out}) {
+      EXPECT_EQ(lin->w_s8.buf.data(), own[i]) << "linear " << i;
+      EXPECT_EQ(lin->w_s8.view.data, own[i]) << "linear " << i;
+      ++i;
+    }
+  }
+  backend.set_lost(false);
+  EXPECT_OK(gather_int8_weights(*w, backend));
+  EXPECT_NE(w->int8_arena.data(), nullptr);
 }
 
 TEST(Encoder, Fp32VectorDoesNotDependOnBatch) {
