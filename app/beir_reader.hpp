@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "app/line_reader.hpp"
+#include "common/line_reader.hpp"
 #include "common/status_or.hpp"
 
 namespace winnow::app {

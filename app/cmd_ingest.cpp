@@ -2,7 +2,7 @@
 //  [--no-vectors] FILE`: BEIR corpus (.jsonl or .jsonl.gz) → the actor engine:
 // durable store → BM25 shard → passage vectors (bulk class) → searchable.
 // A file with any malformed line is rejected whole [INGEST_REJECTS_FILE]
-// (corpus_ingester.hpp).
+// (engine_corpus_ingester.hpp).
 #include <unistd.h>
 
 #include <chrono>

@@ -15,8 +15,9 @@ double seconds_since(time_point_ns t) {
 
 status_or<engine_ingest_summary> ingest_corpus(actors::engine& e, const std::string& path,
                                                uint64_t docs_total, size_t batch_docs,
-                                               const corpus_ingester::progress_callback& on_progress,
-                                               std::chrono::milliseconds searchable_timeout) {
+                                               const progress_callback& on_progress,
+                                               std::chrono::milliseconds searchable_timeout,
+                                               const ack_callback& on_ack) {
   engine_ingest_summary summary;
   WINNOW_ASSIGN_OR_RETURN(auto reader, beir_corpus_reader::open(path));
   const time_point_ns start = monotonic_now_ns();
@@ -34,6 +35,12 @@ status_or<engine_ingest_summary> ingest_corpus(actors::engine& e, const std::str
       }
     }
     progress.docs_done += ack.docs.size();
+    if (on_ack) {
+      std::vector<std::string> ids;
+      ids.reserve(ack.docs.size());
+      for (const auto& a : ack.docs) ids.push_back(a.id);
+      on_ack(ids);
+    }
     progress.elapsed_s = seconds_since(start);
     if (on_progress) on_progress(progress);
     return status::ok_status();

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "app/line_reader.hpp"
+#include "common/line_reader.hpp"
 
 namespace winnow::app {
 

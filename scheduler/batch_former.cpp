@@ -351,35 +351,4 @@ time_point_ns batch_former::estimated_completion_ns(class_id c, uint32_t tokens,
   return now + first_free_ns + backlog_ns + delay_ns + fastest_ns;
 }
 
-status batch_former::check_admission(class_id c, uint32_t tokens, time_point_ns deadline_ns,
-                                     time_point_ns now) const {
-  if (c >= queues_.size()) {
-    return status::invalid_argument("unknown class id " + std::to_string(c));
-  }
-  const config::class_config& p = queues_[c].policy();
-  if (tokens == 0 || tokens > p.max_batch_tokens) {
-    return status::invalid_argument(std::to_string(tokens) + " tokens; class '" + p.name +
-                                    "' takes 1.." + std::to_string(p.max_batch_tokens));
-  }
-  if (queues_[c].full()) {
-    return status::resource_exhausted("class '" + p.name + "' queue is full (max_queue = " +
-                                      std::to_string(p.max_queue) + ")");
-  }
-  if (!picker_.any_usable()) {
-    return status::unavailable("no device is up to serve class '" + p.name + "'");
-  }
-  if (p.timeout_ms > 0) {
-    deadline_ns = std::min(deadline_ns, now + static_cast<int64_t>(p.timeout_ms) * 1'000'000);
-  }
-  if (deadline_ns == no_deadline) return status::ok_status();
-  time_point_ns done = estimated_completion_ns(c, tokens, now);
-  if (done > deadline_ns) {
-    return status::deadline_exceeded(
-        "class '" + p.name + "': estimated completion in " + std::to_string((done - now) / 1000) +
-        " us (" + std::to_string(queues_[c].size()) + " queued) is past the deadline in " +
-        std::to_string((deadline_ns - now) / 1000) + " us");
-  }
-  return status::ok_status();
-}
-
 }  // namespace winnow::scheduler

@@ -97,16 +97,9 @@ class batch_former {
   // so an overloaded class answers fast instead of late).
   status enqueue(request r, time_point_ns now);
 
-  // The admission check behind HTTP 429/503: would a request of `tokens` in
-  // class `c`, due at `deadline_ns`, be accepted and still finish in time?
-  // ok, or resource_exhausted (queue full → 429), unavailable (no usable device
-  // → 503) or deadline_exceeded (queue + device speed say it would be late →
-  // 503 with Retry-After); the message gives the estimate. Changes nothing.
-  status check_admission(class_id c, uint32_t tokens, time_point_ns deadline_ns,
-                         time_point_ns now) const;
-
-  // Estimated completion time of such a request if queued now (the basis of
-  // check_admission; no_deadline when no device is usable).
+  // Estimated completion time of a request of `tokens` in class `c` if queued
+  // now (the basis of enqueue's deadline check; no_deadline when no device is
+  // usable).
   time_point_ns estimated_completion_ns(class_id c, uint32_t tokens, time_point_ns now) const;
 
   // The next thing to do; see the class comment. Expires timed-out requests

@@ -1,14 +1,27 @@
 #include "bench/loadtest/request_bodies.hpp"
 
-#include <fstream>
-
 #include <nlohmann/json.hpp>
+
+#include "common/line_reader.hpp"
 
 namespace winnow::loadtest {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// "x.jsonl.gz" → "x.jsonl": gzip is read transparently, the name below it decides the format.
+std::string without_gz(const std::string& path) {
+  return ends_with(path, ".gz") ? path.substr(0, path.size() - 3) : path;
+}
+
+// Opens `path` (plain or gzip); not_found names what kind of file was expected.
+status_or<std::unique_ptr<line_reader>> open_lines(const std::string& path, const char* what) {
+  auto lines = line_reader::open(path);
+  if (!lines.ok() && lines.get_status().code() == status_code::not_found)
+    return status::not_found(std::string("cannot open ") + what + " file '" + path + "'");
+  return lines;
 }
 
 // Parses one JSONL line into an object, or an error naming file:line.
@@ -24,15 +37,15 @@ status_or<nlohmann::json> parse_line(const std::string& path, size_t line_no, co
 }  // namespace
 
 status_or<std::vector<std::string>> read_queries(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return status::not_found("cannot open query file '" + path + "'");
-  const bool jsonl = ends_with(path, ".jsonl") || ends_with(path, ".json");
+  WINNOW_ASSIGN_OR_RETURN(auto in, open_lines(path, "query"));
+  const std::string name = without_gz(path);
+  const bool jsonl = ends_with(name, ".jsonl") || ends_with(name, ".json");
   std::vector<std::string> out;
   std::string line;
-  size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  for (;;) {
+    WINNOW_ASSIGN_OR_RETURN(bool more, in->next(&line));
+    if (!more) break;
+    const size_t line_no = in->line_number();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     if (!jsonl) {
       out.push_back(line);
@@ -49,13 +62,13 @@ status_or<std::vector<std::string>> read_queries(const std::string& path) {
 }
 
 status_or<std::vector<corpus_document>> read_corpus(const std::string& path, int64_t max_docs) {
-  std::ifstream in(path);
-  if (!in) return status::not_found("cannot open corpus file '" + path + "'");
+  WINNOW_ASSIGN_OR_RETURN(auto in, open_lines(path, "corpus"));
   std::vector<corpus_document> out;
   std::string line;
-  size_t line_no = 0;
-  while (static_cast<int64_t>(out.size()) < max_docs && std::getline(in, line)) {
-    ++line_no;
+  while (static_cast<int64_t>(out.size()) < max_docs) {
+    WINNOW_ASSIGN_OR_RETURN(bool more, in->next(&line));
+    if (!more) break;
+    const size_t line_no = in->line_number();
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     WINNOW_ASSIGN_OR_RETURN(nlohmann::json j, parse_line(path, line_no, line));
     const std::string where = path + ":" + std::to_string(line_no) + ": ";

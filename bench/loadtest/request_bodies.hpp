@@ -12,14 +12,15 @@
 namespace winnow::loadtest {
 
 // Query texts: BEIR queries.jsonl (field "text", or "query") or, for any other
-// extension, one query per non-empty line. Errors name file and line.
+// extension, one query per non-empty line. Either may be gzip (`.jsonl.gz`:
+// the name without `.gz` decides the format). Errors name file and line.
 status_or<std::vector<std::string>> read_queries(const std::string& path);
 
 struct corpus_document {
   std::string id, title, text;
 };
-// BEIR corpus.jsonl: "_id" (or "id"), "title" (optional), "text". Reads at
-// most max_docs documents. Errors name file and line.
+// BEIR corpus.jsonl or .jsonl.gz: "_id" (or "id"), "title" (optional),
+// "text". Reads at most max_docs documents. Errors name file and line.
 status_or<std::vector<corpus_document>> read_corpus(const std::string& path, int64_t max_docs);
 
 // {"query":..., "k":..., "mode":..., "class":...}

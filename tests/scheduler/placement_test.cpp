@@ -148,37 +148,17 @@ TEST(placement, aging_bounds_the_wait_of_bulk) {
   EXPECT_LE(start, 11 * ms);
 }
 
-TEST(admission, accepts_what_can_finish_in_time) {
+TEST(admission, enqueue_refuses_what_cannot_finish_in_time) {
   auto cls = classes();
   cls[interactive].timeout_ms = 10;
   batch_former bf(cls, {make_device("cpu", device_tier::high, 1e5)});
-  EXPECT_OK(bf.check_admission(interactive, 100, no_deadline, 0));  // ~1 ms of 10
   // 100 tokens = 1 ms on this device: the 10th queued request would finish at
-  // 10 ms, the 11th at 11 ms, past the class's 10 ms, so enqueue itself refuses it.
+  // 10 ms, the 11th at 11 ms, past the class's 10 ms, so enqueue refuses it.
   for (request_id i = 1; i <= 10; ++i) ASSERT_OK(bf.enqueue(make_request(i, interactive, 100), 0));
   EXPECT_EQ(bf.enqueue(make_request(11, interactive, 100), 0).code(), status_code::deadline_exceeded);
-  status s = bf.check_admission(interactive, 100, no_deadline, 0);
-  EXPECT_EQ(s.code(), status_code::deadline_exceeded);
-  EXPECT_NE(s.message().find("estimated completion in 11000 us"), std::string::npos) << s.to_string();
-  EXPECT_NE(s.message().find("deadline in 10000 us"), std::string::npos) << s.to_string();
-  // A later explicit deadline does not extend the class's timeout...
-  EXPECT_EQ(bf.check_admission(interactive, 100, 1000 * ms, 0).code(),
-            status_code::deadline_exceeded);
-  // ...and bulk, with no deadline, is still admitted behind the backlog.
-  EXPECT_OK(bf.check_admission(bulk, 100, no_deadline, 0));
+  // Bulk, with no deadline, is still admitted behind the backlog.
+  EXPECT_OK(bf.enqueue(make_request(12, bulk, 100), 0));
   EXPECT_EQ(bf.estimated_completion_ns(interactive, 100, 0), 11 * ms);
-}
-
-TEST(admission, refuses_a_full_queue_and_a_pool_without_devices) {
-  auto cls = classes();
-  cls[bulk].max_queue = 1;
-  batch_former bf(cls, {make_device("cpu", device_tier::high, 1e5)});
-  ASSERT_OK(bf.enqueue(make_request(1, bulk, 100), 0));
-  EXPECT_EQ(bf.check_admission(bulk, 100, no_deadline, 0).code(), status_code::resource_exhausted);
-  ASSERT_OK(bf.drain(0, drain_mode::move_in_flight, 0));
-  status s = bf.check_admission(interactive, 100, no_deadline, 0);
-  EXPECT_EQ(s.code(), status_code::unavailable);
-  EXPECT_NE(s.message().find("no device is up"), std::string::npos);
 }
 
 }  // namespace

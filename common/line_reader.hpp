@@ -1,7 +1,10 @@
 #pragma once
 // Reads a text file line by line, transparently decompressing gzip (zlib's gz*
 // functions pass plain files through unchanged), so `corpus.jsonl` and
-// `corpus.jsonl.gz` take one code path.
+// `corpus.jsonl.gz` take one code path. Every reader of a BEIR file (app/'s
+// corpus, queries and qrels; bench/loadtest's query and corpus files) goes
+// through it. Its own library, winnow_line_reader, so that zlib stays out of
+// winnow_common.
 
 #include <cstdint>
 #include <memory>
@@ -9,7 +12,7 @@
 
 #include "common/status_or.hpp"
 
-namespace winnow::app {
+namespace winnow {
 
 class line_reader {
  public:
@@ -41,4 +44,4 @@ class line_reader {
   uint64_t line_number_ = 0;
 };
 
-}  // namespace winnow::app
+}  // namespace winnow

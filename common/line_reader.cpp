@@ -1,4 +1,4 @@
-#include "app/line_reader.hpp"
+#include "common/line_reader.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -6,7 +6,7 @@
 
 #include <zlib.h>
 
-namespace winnow::app {
+namespace winnow {
 
 namespace {
 constexpr size_t chunk_bytes = 1 << 16;
@@ -83,4 +83,4 @@ status_or<bool> line_reader::next(std::string* line) {
   }
 }
 
-}  // namespace winnow::app
+}  // namespace winnow
