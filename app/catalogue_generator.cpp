@@ -152,20 +152,43 @@ std::string format(const char* fmt, const std::string& a, const std::string& b) 
   return buf;
 }
 
+// What an item is, drawn first from its stream (the text draws from the rest).
+struct item_facts {
+  std::string brand;
+  const category* cat;
+  std::string material, colour, adjective, adjective2;
+};
+
+// One independent stream per item: item(i) does not depend on item(i - 1),
+// so generation can be parallel or resumed.
+seeded_random item_stream(uint64_t seed, uint64_t i) {
+  seeded_random rng(seed ^ (0xD1B54A32D192ED03ull * (i + 1)));
+  rng.next();
+  return rng;
+}
+
+item_facts draw_facts(seeded_random& rng) {
+  item_facts f;
+  f.brand = std::string(pick(rng, brand_heads)) + pick(rng, brand_tails);
+  f.cat = &pick(rng, categories);
+  f.material = pick(rng, f.cat->materials);
+  f.colour = pick(rng, colours);
+  f.adjective = pick(rng, adjectives);
+  f.adjective2 = pick(rng, adjectives);
+  return f;
+}
+
 }  // namespace
 
 beir_document catalogue_generator::item(uint64_t i) const {
-  // One independent stream per item: item(i) does not depend on item(i - 1),
-  // so generation can be parallel or resumed.
-  seeded_random rng(seed_ ^ (0xD1B54A32D192ED03ull * (i + 1)));
-  rng.next();
-
-  const std::string brand = std::string(pick(rng, brand_heads)) + pick(rng, brand_tails);
-  const category& cat = pick(rng, categories);
-  const std::string material = pick(rng, cat.materials);
-  const std::string colour = pick(rng, colours);
-  const std::string adjective = pick(rng, adjectives);
-  const std::string adjective2 = pick(rng, adjectives);
+  seeded_random rng = item_stream(seed_, i);
+  const item_facts f = draw_facts(rng);
+  const std::string& brand = f.brand;
+  const category& cat = *f.cat;
+  const std::string& material = f.material;
+  const std::string& colour = f.colour;
+  const std::string& adjective = f.adjective;
+  const std::string& adjective2 = f.adjective2;
 
   beir_document doc;
   char id[16];
@@ -200,6 +223,32 @@ beir_document catalogue_generator::item(uint64_t i) const {
                          {"price_cents", price_cents}};
   doc.metadata_json = meta.dump();
   return doc;
+}
+
+catalogue_query catalogue_generator::query(uint64_t j, uint64_t item_count) const {
+  // A stream of its own per query, apart from the items' streams.
+  seeded_random rng(seed_ ^ (0x9E6C63D0676A9A99ull * (j + 1)) ^ 0x5851F42D4C957F2Dull);
+  rng.next();
+  const uint64_t target = rng.below(item_count);
+  const bool with_colour = rng.chance(0.3);
+  seeded_random item_rng = item_stream(seed_, target);
+  const item_facts f = draw_facts(item_rng);
+
+  catalogue_query q;
+  char id[16];
+  std::snprintf(id, sizeof id, "q%07llu", static_cast<unsigned long long>(j));
+  q.query.id = id;
+  // What a shopper types: the brand, the material and the kind of thing.
+  q.query.text = lower(f.brand) + " " + lower(f.material) + " " + lower(f.cat->name);
+  if (with_colour) q.query.text += " " + lower(f.colour);
+  char item_id[16];
+  std::snprintf(item_id, sizeof item_id, "p%07llu", static_cast<unsigned long long>(target));
+  q.relevant_id = item_id;
+  return q;
+}
+
+std::string catalogue_generator::to_query_line(const beir_query& q) {
+  return nlohmann::json{{"_id", q.id}, {"text", q.text}}.dump();
 }
 
 std::string catalogue_generator::to_json_line(const beir_document& doc) {

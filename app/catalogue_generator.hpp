@@ -12,6 +12,12 @@
 
 namespace winnow::app {
 
+// A query a shopper might type for one item, and that item (relevance 1).
+struct catalogue_query {
+  beir_query query;
+  std::string relevant_id;
+};
+
 class catalogue_generator {
  public:
   explicit catalogue_generator(uint64_t seed) : seed_(seed) {}
@@ -21,8 +27,16 @@ class catalogue_generator {
   // metadata {"brand","category","material","colour","price_cents"}.
   beir_document item(uint64_t i) const;
 
+  // Query `j` (0-based) over a catalogue of `item_count` items: id "q" +
+  // 7-digit index, text "<brand> <material> <category>" (lower case, at times
+  // with the colour) of one seeded item, which is the relevant document.
+  // Depends only on (seed, j, item_count). REQUIRES: item_count > 0.
+  catalogue_query query(uint64_t j, uint64_t item_count) const;
+
   // One BEIR corpus line (no trailing newline).
   static std::string to_json_line(const beir_document& doc);
+  // One BEIR queries line {"_id", "text"} (no trailing newline).
+  static std::string to_query_line(const beir_query& q);
 
  private:
   uint64_t seed_;

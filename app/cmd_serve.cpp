@@ -25,6 +25,7 @@
 #include "app/actor_engine_api.hpp"
 #include "app/engine_metrics_feeder.hpp"
 #include "app/engine_metrics_poller.hpp"
+#include "app/model_location.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 
@@ -133,7 +134,9 @@ int run_serve(const serve_args& a) {
   http::metrics metrics;
   actors::engine_options eo;
   eo.data_dir = a.data;
-  eo.model_dir = a.model;
+  // A relative model dir missing from the working directory is looked up in the
+  // install prefix (app/model_location.hpp).
+  eo.model_dir = resolve_model_dir(a.model.empty() ? cfg.model.dir : a.model);
   // A CPU device left at threads = 0 gets half the cores: with all of them,
   // every matrix product of a query waits to fork onto a core that HTTP, BM25
   // or the re-ranker holds (on 2 cores, 1 encoder thread served 196 hybrid

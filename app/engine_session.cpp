@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "app/model_location.hpp"
 #include "config/load_config.hpp"
 
 namespace winnow::app {
@@ -15,7 +16,7 @@ status_or<std::unique_ptr<actors::engine>> open_engine(const engine_cli_options&
   }
   actors::engine_options eo;
   eo.data_dir = o.data;
-  eo.model_dir = o.model_dir;
+  eo.model_dir = resolve_model_dir(o.model_dir.empty() ? cfg.model.dir : o.model_dir);
   if (o.precision == "int8") {
     eo.precision = config::precision::int8;
   } else if (o.precision == "fp32") {

@@ -17,23 +17,67 @@ namespace {
 
 using detail::toml_reader;
 
-constexpr std::string_view embedded_toml = R"(# winnow embedded default: one node, the CPU device.
+// The embedded default, printed by `winnow config --print-default` as a
+// starting point for a file of one's own. Active lines are what the embedded
+// default sets; a commented `# key = value` line shows a key's built-in default
+// (tests/config/print_default_test.cpp checks that uncommenting them all gives
+// the same configuration, so these lines cannot go stale). The full reference
+// of every key is in the README's configuration section; config/*.toml are
+// commented examples for a GPU pool, a simulated pool and a cluster.
+constexpr std::string_view embedded_toml = R"(# winnow configuration: the embedded default (`winnow config --print-default`).
+# One node, the CPU device, two priority classes, HTTP on 127.0.0.1:8080.
+# Use it as a start for your own file: winnow serve --config FILE.
+# Commented `# key = value` lines show built-in defaults; uncomment to change.
+
 [engine]
+# Where documents, vectors and index segments live (RocksDB). --data overrides it.
 data_dir = "./winnow-data"
+# BM25 shards (documents are spread by hash of their id), 1..1024.
 shards = 1
+# Class of a query that names none, and class of ingest's encoding work.
 default_class = "interactive"
 ingest_class = "bulk"
+# Actor-system worker threads; 0 = one per core.
+# threads = 0
+# Documents accepted but not yet encoded, at most; an ingest beyond it is
+# refused whole with HTTP 429.
+# max_pending_encode = 100000
 
+[index]
+# BM25 parameters (chosen on SciFact's training queries) and text analysis.
+# k1 = 1.2
+# b = 0.75
+# stop_words = true
+# stemming = true
+
+[model]
+# The encoder's files. A relative dir is looked up from the working directory,
+# then beside the installed binary (PREFIX/share/winnow/DIR). --model overrides it.
+# dir = "models/all-MiniLM-L6-v2"
+# precision = "int8"          # int8 | fp32
+# max_tokens = 256            # passages are truncated to this many word pieces, 8..512
+# min_int8_cosine = 0.99      # start-up self-check: int8 vs fp32 agreement
+
+[ranking]
+# Default mode of a query that names none: bm25 | dense | hybrid.
+# mode = "hybrid"
+# fusion = "score"            # score (alpha * dense + (1 - alpha) * bm25) | rrf
+# alpha = 0.6
+# rrf_k = 60
+# candidates = 100            # BM25 candidates handed to the re-ranker
+
+# Priority classes: 0 is the most urgent. The knobs mean what Triton's dynamic
+# batcher means by them, with sizes in tokens.
 [[classes]]
 name = "interactive"
 priority = 0
-max_queue_delay_us = 500
+max_queue_delay_us = 500      # longest the oldest request waits for a fuller batch
 max_batch_tokens = 2048
-max_queue = 256
-timeout_ms = 200
+max_queue = 256               # one more queued request is refused at once
+timeout_ms = 200              # encoding later than this: the answer is BM25 order (degraded)
 preferred_tier = "high"
-max_in_flight = 64
-target_latency_ms = 25
+max_in_flight = 64            # HTTP admission: searches in flight at once, at most (429 beyond)
+target_latency_ms = 25        # ...adapting between 2 and max_in_flight to keep answers within this
 
 [[classes]]
 name = "bulk"
@@ -41,19 +85,24 @@ priority = 10
 max_queue_delay_us = 20000
 max_batch_tokens = 256
 max_queue = 4096
-timeout_ms = 0
+timeout_ms = 0                # no deadline
 preferred_tier = "low"
-aging_us = 1000000
-max_batch_ms = 50
+aging_us = 1000000            # each second of waiting raises it one priority level
+max_batch_ms = 50             # a batch holds a device this long at most, so queries wait little
 
+# Devices: "cpu", "cuda:N", or a simulated "sim:a100-80gb" / "sim:rtx4090-24gb".
 [[devices]]
 name = "cpu"
 backend = "cpu"
 tier = "high"
-cost_per_hour = 0.0
+cost_per_hour = 0.0           # USD: device seconds are charged to each class
+# threads = 0                 # 0 = half the cores under `winnow serve`, all for ingest/eval
 
 [http]
+# HOST:PORT; --listen overrides it. Without [[http.api_keys]] only loopback
+# clients are served.
 listen = "127.0.0.1:8080"
+# max_body_bytes = 16777216
 )";
 
 void parse_engine(toml_reader& r, engine_section& e) {
