@@ -18,8 +18,8 @@ void add_loadtest_command(CLI::App& root) {
   auto args = std::make_shared<loadtest::loadtest_args>();
   cmd->add_option("--url", args->url, "target, e.g. http://127.0.0.1:8080 (loopback only)")->required();
   cmd->add_option("--profile", args->profile, "TOML load profile (bench/loadtest/profiles/*.toml)");
-  cmd->add_option("--queries", args->queries, "query file for search classes (BEIR queries.jsonl or .txt)");
-  cmd->add_option("--corpus", args->corpus, "corpus file for ingest classes (BEIR corpus.jsonl)");
+  cmd->add_option("--queries", args->queries, "query file for search classes (BEIR queries.jsonl or .txt; .gz too)");
+  cmd->add_option("--corpus", args->corpus, "corpus file for ingest classes (BEIR corpus.jsonl or .jsonl.gz)");
   cmd->add_option("--rate", args->rate, "constant total rate, req/s (with --find-max: the start rate)");
   cmd->add_option("--duration", args->duration_s, "seconds (with --find-max: per trial, default 10)");
   cmd->add_option("--requests", args->requests, "stop after this many requests");

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Every usage command the README shows, as written, against a fresh data
+# directory: gen-catalogue (with its queries and qrels), ingest (.jsonl.gz),
+# search, search --json, eval (+ --json, --run), serve, and a short load test
+# with the repository's own profiles. Bounded: a 1,000-item catalogue, a 3 s
+# load test at 20 req/s; under 2 minutes.
+#
+#   readme_commands_test.sh WINNOW_BINARY SOURCE_DIR
+#
+# Like the README, it runs from the repository root (the model is found at
+# models/ there). The data directory is a temporary winnow-data/ with the file
+# names scripts/run gives the catalogue, and the profiles are copied beside it
+# as bench/loadtest/profiles/, so their relative paths (../../../winnow-data/...)
+# are tested exactly as written.
+set -euo pipefail
+winnow=$(realpath "$1")
+src=$(realpath "$2")
+cd "$src"
+
+tmp=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "readme_commands_test: FAIL: $*" >&2; exit 1; }
+step() { echo "--- $*"; }
+
+data="$tmp/winnow-data"
+mkdir -p "$data"
+catalogue="$data/catalogue-100000-seed42.jsonl"   # scripts/run's name (fewer items here)
+queries="$data/catalogue-100000-seed42.queries.jsonl"
+qrels="$data/catalogue-100000-seed42.qrels.tsv"
+
+step "gen-catalogue"
+"$winnow" gen-catalogue --count 1000 --seed 42 --queries 100 "$catalogue"
+for f in "$catalogue" "$queries" "$qrels"; do [ -s "$f" ] || fail "gen-catalogue did not write $f"; done
+[ "$(wc -l < "$catalogue")" -eq 1000 ] || fail "catalogue has $(wc -l < "$catalogue") lines, expected 1000"
+[ "$(wc -l < "$queries")" -eq 100 ] || fail "queries file has $(wc -l < "$queries") lines, expected 100"
+
+step "ingest (.jsonl.gz, with passage vectors)"
+gzip -c "$catalogue" > "$tmp/catalogue.jsonl.gz"
+out=$("$winnow" ingest --data "$data" "$tmp/catalogue.jsonl.gz")
+echo "$out"
+echo "$out" | grep -q "ingested 1000 documents" || fail "ingest did not report 1000 documents"
+
+step "search"
+out=$("$winnow" search --data "$data" -k 10 "waterproof hiking boot")
+echo "$out" | head -5
+echo "$out" | grep -q "p0" || fail "search printed no catalogue id"
+
+step "search --json"
+out=$("$winnow" search --data "$data" --json "oak desk lamp")
+echo "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["results"], r' ||
+  fail "search --json is not one JSON object with results: $out"
+
+step "eval (the catalogue's own queries and qrels)"
+out=$("$winnow" eval --data "$data" --queries "$queries" --qrels "$qrels")
+echo "$out"
+echo "$out" | grep -q "nDCG@10" || fail "eval printed no nDCG@10"
+out=$("$winnow" eval --data "$data" --queries "$queries" --qrels "$qrels" --json --run "$tmp/run.trec")
+echo "$out" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["queries"] == 100, r
+# Each query names its item by brand, material and kind: BM25 should find it.
+assert r["ndcg@10"] > 0.5, r' || fail "eval --json: $out"
+[ -s "$tmp/run.trec" ] || fail "eval --run wrote no run file"
+
+step "serve"
+"$winnow" serve --data "$data" --listen 127.0.0.1:0 > "$tmp/serve.out" 2> "$tmp/serve.err" &
+server_pid=$!
+url=
+for _ in $(seq 1 600); do
+  url=$(sed -n 's/^winnow: serving on \(http:[^ ]*\).*/\1/p' "$tmp/serve.out")
+  [ -n "$url" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/serve.err" >&2; fail "serve exited before it was ready"; }
+  sleep 0.1
+done
+[ -n "$url" ] || fail "serve printed no URL within 60 s"
+url=${url%/}
+echo "serving on $url"
+curl -sf "$url/readyz" > /dev/null || fail "$url/readyz did not answer 200"
+curl -sf "$url/v1/search" -d '{"query": "waterproof hiking boot", "k": 5, "mode": "bm25"}' | grep -q '"results"' ||
+  fail "POST /v1/search gave no results"
+
+step "loadtest (the repository's profiles, relative paths as written)"
+mkdir -p "$tmp/bench/loadtest"
+cp -r "$src/bench/loadtest/profiles" "$tmp/bench/loadtest/"
+for profile in mixed search; do
+  out=$("$winnow" loadtest --url "$url" --profile "$tmp/bench/loadtest/profiles/$profile.toml" \
+          --rate 20 --duration 3 --json 2> "$tmp/loadtest.err") ||
+    { cat "$tmp/loadtest.err" >&2; fail "loadtest --profile $profile.toml failed"; }
+  echo "$out" | python3 -c 'import json,sys; json.load(sys.stdin)' || fail "loadtest --json: $out"
+  echo "$profile.toml: ok"
+done
+out=$("$winnow" loadtest --url "$url" --profile "$tmp/bench/loadtest/profiles/step.toml" \
+        --duration 2 --json 2> "$tmp/loadtest.err") ||
+  { cat "$tmp/loadtest.err" >&2; fail "loadtest --profile step.toml failed"; }
+echo "step.toml: ok"
+# --corpus takes the .jsonl.gz that ingest takes.
+"$winnow" loadtest --url "$url" --profile "$tmp/bench/loadtest/profiles/mixed.toml" \
+  --corpus "$tmp/catalogue.jsonl.gz" --rate 20 --duration 2 --json > /dev/null 2> "$tmp/loadtest.err" ||
+  { cat "$tmp/loadtest.err" >&2; fail "loadtest --corpus FILE.jsonl.gz failed"; }
+echo "--corpus catalogue.jsonl.gz: ok"
+
+step "SIGTERM: graceful stop"
+kill -TERM "$server_pid"
+rc=0
+wait "$server_pid" || rc=$?
+server_pid=
+[ "$rc" -eq 0 ] || { cat "$tmp/serve.err" >&2; fail "serve exited $rc after SIGTERM"; }
+grep -q "stopped" "$tmp/serve.err" || fail "serve did not report a clean stop"
+echo "readme_commands_test: all commands worked"
