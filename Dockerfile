@@ -27,10 +27,10 @@ RUN WINNOW_CMAKE_ARGS="-DWINNOW_BUILD_TESTS=OFF -DWINNOW_BUILD_BENCH=OFF -DWINNO
 
 FROM debian:12-slim AS runtime
 ENV DEBIAN_FRONTEND=noninteractive
-# Runtime libraries only (no -dev packages, no compiler).
+# Runtime libraries only (no -dev packages, no compiler): what `ldd winnow` lists
+# (RocksDB is linked statically; its compression libraries are here).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      ca-certificates \
       libbz2-1.0 \
       libcaf-core0.17 \
       libcaf-io0.17 \
@@ -38,10 +38,11 @@ RUN apt-get update \
       libdnnl2 \
       libgomp1 \
       liblz4-1 \
-      librocksdb7.8 \
+      libprometheus-cpp-core1.0 \
       libsnappy1v5 \
       libssl3 \
       libstemmer0d \
+      libtomlplusplus3 \
       libutf8proc2 \
       libzstd1 \
       ocl-icd-libopencl1 \

@@ -3,6 +3,7 @@
 // whole-file rejection of a malformed corpus, and unsupported eval modes.
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "config/load_config.hpp"
 #include "tests/app/test_files.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -168,6 +170,29 @@ TEST_F(cli_smoke, gen_catalogue_is_reproducible_and_ingestible) {
   const command_result r = winnow(tmp_, {"ingest", "--no-vectors", "--data", tmp_.str() + "/cat", a});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("ingested 300 documents"), std::string::npos) << r.out;
+}
+
+TEST_F(cli_smoke, config_print_default_prints_the_embedded_default_and_check_validates_it) {
+  const command_result r = winnow(tmp_, {"config", "--print-default"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, std::string(config::embedded_default_toml()));
+  const std::string path = tmp_.str() + "/winnow.toml";
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(r.out.data(), 1, r.out.size(), f);
+  std::fclose(f);
+  const command_result check = winnow(tmp_, {"config", "--check", path});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_NE(check.out.find("valid (2 class(es), 1 device(s), 1 shard(s))"), std::string::npos) << check.out;
+  // A wrong key is named with its file and line.
+  f = std::fopen(path.c_str(), "ab");
+  ASSERT_NE(f, nullptr);
+  std::fputs("max_bodee_bytes = 1\n", f);
+  std::fclose(f);
+  const command_result bad = winnow(tmp_, {"config", "--check", path});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("winnow.toml:"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("max_bodee_bytes"), std::string::npos) << bad.err;
 }
 
 }  // namespace
