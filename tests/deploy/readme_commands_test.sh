@@ -55,8 +55,8 @@ echo "$out" | grep -q "p0" || fail "search printed no catalogue id"
 
 step "search --json"
 out=$("$winnow" search --data "$data" --json "oak desk lamp")
-echo "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["results"], r' ||
-  fail "search --json is not one JSON object with results: $out"
+echo "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["hits"], "no hits"' ||
+  fail "search --json is not one JSON object with hits: ${out:0:300}"
 
 step "eval (the catalogue's own queries and qrels)"
 out=$("$winnow" eval --data "$data" --queries "$queries" --qrels "$qrels")
@@ -95,7 +95,12 @@ for profile in mixed search; do
   out=$("$winnow" loadtest --url "$url" --profile "$tmp/bench/loadtest/profiles/$profile.toml" \
           --rate 20 --duration 3 --json 2> "$tmp/loadtest.err") ||
     { cat "$tmp/loadtest.err" >&2; fail "loadtest --profile $profile.toml failed"; }
-  echo "$out" | python3 -c 'import json,sys; json.load(sys.stdin)' || fail "loadtest --json: $out"
+  # Every class got answers: the profile's query and corpus files were read and used.
+  echo "$out" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+for c in r["classes"]:
+    assert c["ok"] > 0, (c["name"], "no request answered", c)' || fail "loadtest --json: ${out:0:600}"
   echo "$profile.toml: ok"
 done
 out=$("$winnow" loadtest --url "$url" --profile "$tmp/bench/loadtest/profiles/step.toml" \
