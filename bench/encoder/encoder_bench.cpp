@@ -10,7 +10,6 @@
 //          [--skip-ort]
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "common/line_reader.hpp"
 #include "model/encoder.hpp"
 
 namespace {
@@ -38,25 +38,36 @@ struct run_config {
   int batch;
 };
 
+// Texts of a BEIR corpus (title + text) or queries file, plain or gzip
+// (common/line_reader); exits naming file and line on a bad line.
 std::vector<std::string> read_jsonl_gz(const std::string& path, size_t limit, bool corpus) {
   std::vector<std::string> out;
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) {
-    std::fprintf(stderr, "cannot open %s\n", path.c_str());
+  auto reader = winnow::line_reader::open(path);
+  if (!reader.ok()) {
+    std::fprintf(stderr, "%s\n", reader.get_status().to_string().c_str());
     std::exit(2);
   }
   std::string line;
-  char buf[1 << 16];
-  while (out.size() < limit && gzgets(f, buf, sizeof buf)) {
-    line += buf;
-    if (line.empty() || line.back() != '\n') continue;
+  while (out.size() < limit) {
+    auto more = (*reader)->next(&line);
+    if (!more.ok()) {
+      std::fprintf(stderr, "%s\n", more.get_status().to_string().c_str());
+      std::exit(2);
+    }
+    if (!*more) break;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto j = nlohmann::json::parse(line, nullptr, false);
-    line.clear();
-    if (j.is_discarded()) continue;
-    out.push_back(corpus ? j["title"].get<std::string>() + " " + j["text"].get<std::string>()
-                         : j["text"].get<std::string>());
+    if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string()) {
+      std::fprintf(stderr, "%s:%llu: %s\n", path.c_str(),
+                   static_cast<unsigned long long>((*reader)->line_number()),
+                   j.is_discarded() ? "invalid JSON" : "missing string field 'text'");
+      std::exit(2);
+    }
+    std::string text = j["text"].get<std::string>();
+    // BEIR's title is optional; a passage is "title text" as the engine encodes it.
+    if (corpus && j.contains("title") && j["title"].is_string()) text = j["title"].get<std::string>() + " " + text;
+    out.push_back(std::move(text));
   }
-  gzclose(f);
   return out;
 }
 
