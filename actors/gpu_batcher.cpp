@@ -214,8 +214,18 @@ gpu_batcher_actor::behavior_type gpu_batcher(self_ptr self, gpu_batcher_options 
         if (generation == self->state.timer_generation) drive(self);
       },
       [=](readmit_atom, uint32_t device) {
-        self->state.former->readmit(device).ignore();
-        drive(self);
+        // Re-admitted only after a health probe that rebuilt the device's
+        // backend and weights; a failed probe leaves it down and tries again
+        // after the same delay.
+        self->request(self->state.options.workers.at(device), caf::infinite, probe_atom::value)
+            .then(
+                [=](uint64_t) {
+                  self->state.former->readmit(device).ignore();
+                  drive(self);
+                },
+                [=](caf::error&) {
+                  self->delayed_send(self, self->state.options.readmit_delay, readmit_atom::value, device);
+                });
       },
       [=](fail_atom, const std::string& device) {
         if (auto d = self->state.former->devices().find(device))
