@@ -124,7 +124,8 @@ PY
   {
     printf '{"what": "winnow device check (tests/gpu/device-check.sh)", "python3": false, '
     printf '"total_seconds": %s, "no_device": %s, "steps_tsv": ' "$(elapsed)" "$([[ -s $R/no_device ]] && echo true || echo false)"
-    sed 's/\\/\\\\/g; s/"/\\"/g' "$R/steps.tsv" 2>/dev/null | awk 'BEGIN{printf "\""} {printf "%s\\n", $0} END{printf "\""}'
+    sed 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g' "$R/steps.tsv" 2>/dev/null | awk 'BEGIN{printf "\""} {printf "%s\\n", $0} END{printf "\""}'
+    [[ -s "$R/preflight.json" ]] && printf ', "preflight": %s' "$(cat "$R/preflight.json")"
     printf '}\n'
   } > "$tmp" && mv -f "$tmp" "$out"
 }
@@ -132,7 +133,11 @@ PY
 on_exit() {
   local rc=$?
   trap - EXIT INT TERM
-  # Whatever was still running in our process group is ended (only our own children).
+  # A step or server still running is ended (only our own children, by pid).
+  if [[ -n "${STEP_PID:-}" ]]; then
+    kill -TERM "$STEP_PID" 2>/dev/null  # timeout passes it on to the step
+    record "$STEP_NAME" "$rc" $(( $(elapsed) - STEP_T )) "interrupted (the script got a signal)"
+  fi
   [[ -n "${SERVE_PID:-}" ]] && kill "$SERVE_PID" 2>/dev/null
   log "exit (rc $rc): assembling $OUT_DIR/device-check.json"
   assemble final
@@ -155,7 +160,13 @@ step() {
   log "$name (time-out ${budget}s)"
   local t rc=0
   t=$(elapsed)
-  timeout -k 5 "$budget" "$@" > "$R/$logf" 2>&1 || rc=$?
+  # In the background and waited for: bash runs a trap only between
+  # commands, and `wait` (unlike a foreground child) returns at once on a
+  # signal, so a TERM from outside still gets the report written.
+  timeout -k 5 "$budget" "$@" > "$R/$logf" 2>&1 &
+  STEP_PID=$! STEP_NAME=$name STEP_T=$t
+  wait "$STEP_PID" || rc=$?
+  STEP_PID='' STEP_NAME=''
   local note=""
   (( rc == 124 || rc == 137 )) && note="timed out after ${budget}s"
   record "$name" "$rc" $(( $(elapsed) - t )) "$note"
@@ -373,7 +384,7 @@ TOML
   done
   if (( up == 0 )); then
     record e2e 1 0 "winnow serve did not become ready (serve.log)"
-    kill "$SERVE_PID" 2>/dev/null; SERVE_PID=
+    kill "$SERVE_PID" 2>/dev/null; SERVE_PID=''
     return
   fi
   local dur=30; (( $(left) < 60 )) && dur=$(( $(left) / 2 ))
@@ -400,7 +411,7 @@ PY
   fi
   kill "$SERVE_PID" 2>/dev/null
   wait "$SERVE_PID" 2>/dev/null
-  SERVE_PID=
+  SERVE_PID=''
   assemble
 }
 e2e
