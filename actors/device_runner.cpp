@@ -46,9 +46,18 @@ status device_runner::load() {
   eo.max_tokens = static_cast<int>(model_.max_tokens);
   eo.threads = ro.cpu_threads;
   eo.min_int8_cosine = static_cast<float>(model_.min_int8_cosine);
+  if (settled_) {
+    // A rebuild (health probe): the same weights on the same kind of backend
+    // get the same precision decision as at open, so the int8 quality gate
+    // (tens of fp32 and int8 encodes) is not run again; the probe is what
+    // keeps a down device out of the pool, so it should be quick.
+    eo.requested = *settled_;
+    eo.run_quality_gate = false;
+  }
   auto enc = model::encoder::load(model_.dir, eo, *backend_);
   if (!enc.ok()) return enc.get_status().with_context("device '" + device_.name + "'");
   encoder_ = std::move(enc).value();
+  settled_ = encoder_->active_precision();
   return status::ok_status();
 }
 

@@ -44,7 +44,8 @@ class device_runner {
   // the weight buffers belonged to it), then builds both again and runs one
   // sequence through them. ok: the device can take batches. Any error: it
   // stays down (the caller probes again later). Old weights are freed before
-  // the old backend, new ones live in the new backend only.
+  // the old backend, new ones live in the new backend only. The precision
+  // decided at open (int8 quality gate) is kept; the gate is not rerun.
   status probe();
 
   // Encodes `sequences` synthetic sequences of `tokens` tokens once to warm
@@ -82,6 +83,7 @@ class device_runner {
   std::optional<scheduler::simulated_device> sim_;
   bool fail_next_ = false;
   uint64_t rebuilds_ = 0;
+  std::optional<model::precision> settled_;  // the first load's precision decision
   bool os_priority_applied_ = false;
   status os_priority_;
 };
