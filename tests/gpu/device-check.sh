@@ -30,7 +30,8 @@
 #              where its configure fails.
 #
 # Usage: tests/gpu/device-check.sh   (env: OUT, DEADLINE_S, BUILD_DIR, JOBS, SCIFACT_DIR;
-#        DEVICE_CHECK_PRETEND_DEVICE=1 runs the steps without a GPU: a test of this script only)
+#        DEVICE_CHECK_PRETEND_DEVICE=1 runs the steps without a GPU: a test of this script only;
+#        DEVICE_CHECK_WINNOW=BINARY [DEVICE_CHECK_HIGH_BACKEND=cpu]: only the e2e step, with that binary)
 set -u -o pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -232,6 +233,148 @@ if [[ "${COUNT:-0}" == 0 ]]; then
   exit 0
 fi
 
+# ---- the engine end to end ----------------------------------------------------
+e2e() {
+  local cfg=$R/e2e.toml data=$FULL_BUILD-data port=18080
+  rm -rf "$data"
+  local winnow=${DEVICE_CHECK_WINNOW:-}
+  if [[ -n "$winnow" ]]; then :  # a winnow built elsewhere (a test of this step)
+  elif [[ -z "$FULL_PID" ]]; then skip e2e "no time was left for the product's build"; return
+  else
+    log "e2e: waiting for the background build of winnow"
+    wait "$FULL_PID"
+    FULL_PID=''
+    local rc note=""
+    rc=$(cat "$R/full_build.rc" 2>/dev/null || echo 1)
+    (( rc == 3 )) && note="the full project does not configure here (its dependencies: RocksDB, CAF, ...; full_configure.log)"
+    (( rc == 124 || rc == 137 )) && note="timed out after ${FULL_BUDGET}s"
+    record full_build "$rc" $(( $(elapsed) - FULL_T )) "$note"
+    if (( rc != 0 )); then skip e2e "winnow was not built: ${note:-build failed (full_build.log)}"; return; fi
+    winnow=$(find "$FULL_BUILD" -type f -name winnow -perm -u+x | head -1)
+  fi
+  [[ -n "$winnow" && -f "$SCIFACT_DIR/queries.jsonl" ]] || { skip e2e "no winnow binary or no SciFact data"; return; }
+  # Bulk ingest for the whole run: up to 5,000 SciFact passages, 4 per request.
+  if [[ -f "$SCIFACT_DIR/corpus.jsonl.gz" ]]; then zcat "$SCIFACT_DIR/corpus.jsonl.gz" | head -n 5000 > "$R/e2e_corpus.jsonl"
+  else head -n 5000 "$SCIFACT_DIR/corpus.jsonl" > "$R/e2e_corpus.jsonl"; fi
+  cat > "$cfg" <<TOML
+[engine]
+data_dir = "$data"
+shards = 2
+default_class = "interactive"
+ingest_class = "bulk"
+[model]
+dir = "$MODEL_DIR"
+precision = "int8"
+[[classes]]
+name = "interactive"
+priority = 0
+max_queue_delay_us = 300
+max_batch_tokens = 8192
+max_queue = 1024
+timeout_ms = 100
+on_timeout = "reject"
+preferred_tier = "high"
+[[classes]]
+name = "bulk"
+priority = 10
+max_queue_delay_us = 20000
+max_batch_tokens = 32768
+max_queue = 20000
+preferred_tier = "low"
+max_batch_ms = 100
+[[devices]]
+name = "gpu"
+backend = "${DEVICE_CHECK_HIGH_BACKEND:-cuda:0}"
+tier = "high"
+[[devices]]
+name = "cpu"
+backend = "cpu"
+tier = "low"
+threads = 4
+[[devices]]
+name = "sim-4090"
+backend = "sim:rtx4090-24gb"
+tier = "low"
+TOML
+  cat > "$R/e2e_profile.toml" <<TOML
+seed = 42
+max_requests = 10000000
+timeout_ms = 10000
+[schedule]
+shape = "constant"
+rate = 200
+duration_s = 30
+[connections]
+initial = 32
+max = 512
+[[class]]
+name = "interactive"
+weight = 80
+kind = "search"
+queries = "$SCIFACT_DIR/queries.jsonl"
+k = 10
+mode = "hybrid"
+priority = "interactive"
+[[class]]
+name = "bulk"
+weight = 20
+kind = "ingest"
+corpus = "$R/e2e_corpus.jsonl"
+batch = 4
+max_docs = 5000
+priority = "bulk"
+TOML
+  log "e2e: winnow serve (${DEVICE_CHECK_HIGH_BACKEND:-cuda:0} high, cpu + sim:rtx4090-24gb low)"
+  "$winnow" serve --config "$cfg" --listen "127.0.0.1:$port" > "$R/serve.log" 2>&1 &
+  SERVE_PID=$!
+  local up=0
+  for _ in $(seq 1 60); do
+    curl -fsS "http://127.0.0.1:$port/readyz" > /dev/null 2>&1 && { up=1; break; }
+    kill -0 "$SERVE_PID" 2>/dev/null || break
+    sleep 1
+  done
+  if (( up == 0 )); then
+    record e2e 1 0 "winnow serve did not become ready (serve.log)"
+    kill "$SERVE_PID" 2>/dev/null; SERVE_PID=''
+    return
+  fi
+  local dur=30; (( $(left) < 60 )) && dur=$(( $(left) / 2 ))
+  step e2e $(( dur + 30 )) loadtest.log "$winnow" loadtest --url "http://127.0.0.1:$port" \
+    --profile "$R/e2e_profile.toml" --duration "$dur" --json --no-chart --server-pid "$SERVE_PID"
+  # The loadtest's one JSON object (interactive p99 per class) and which device served what.
+  grep '^{' "$R/loadtest.log" | tail -1 > "$R/loadtest.json"
+  curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -E '^winnow_(device_|batch_)' > "$R/metrics_devices.txt"
+  if command -v python3 >/dev/null 2>&1; then
+    python3 - "$R/metrics_devices.txt" > "$R/e2e_devices.json" <<'PY'
+import json, re, sys
+out = {}
+for line in open(sys.argv[1]):
+    m = re.match(r'(\w+)\{([^}]*)\}\s+([0-9.eE+-]+)', line)
+    if not m: continue
+    labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
+    dev = labels.get("device")
+    if not dev: continue
+    key = m.group(1) + ("" if "class" not in labels else "{class=" + labels["class"] + "}")
+    if m.group(1).endswith("_bucket"): continue
+    out.setdefault(dev, {})[key] = float(m.group(3))
+print(json.dumps(out, indent=1))
+PY
+  fi
+  kill "$SERVE_PID" 2>/dev/null
+  wait "$SERVE_PID" 2>/dev/null
+  SERVE_PID=''
+  assemble
+}
+
+# A test of the e2e step alone, without a GPU, with a winnow built elsewhere:
+# DEVICE_CHECK_WINNOW=build/app/winnow DEVICE_CHECK_HIGH_BACKEND=cpu
+# DEVICE_CHECK_PRETEND_DEVICE=1 (the "high tier" is then a CPU device).
+if [[ -n "${DEVICE_CHECK_WINNOW:-}" ]]; then
+  for s in build op_tests parity bench; do record "$s" -1 0 "skipped: DEVICE_CHECK_WINNOW set (a test of the e2e step)"; done
+  e2e
+  exit 0
+fi
+
 # ---- build (standalone: CUDA toolkit + compiler + CMake >= 3.18) -------------
 ARCH=$(echo "$DEVQ" | sed -n 's/.*"cc": \([0-9]*\).*/\1/p' | head -1)
 [[ "$ARCH" =~ ^[0-9]+$ ]] || ARCH=90
@@ -311,132 +454,6 @@ else
   skip bench "winnow_cuda_bench was not built"
 fi
 
-# ---- the engine end to end ----------------------------------------------------
-e2e() {
-  local cfg=$R/e2e.toml data=$FULL_BUILD-data port=18080
-  rm -rf "$data"
-  if [[ -z "$FULL_PID" ]]; then skip e2e "no time was left for the product's build"; return; fi
-  log "e2e: waiting for the background build of winnow"
-  wait "$FULL_PID"
-  FULL_PID=''
-  local rc; rc=$(cat "$R/full_build.rc" 2>/dev/null || echo 1)
-  local note=""
-  (( rc == 3 )) && note="the full project does not configure here (its dependencies: RocksDB, CAF, ...; full_configure.log)"
-  (( rc == 124 || rc == 137 )) && note="timed out after ${FULL_BUDGET}s"
-  record full_build "$rc" $(( $(elapsed) - FULL_T )) "$note"
-  if (( rc != 0 )); then skip e2e "winnow was not built: ${note:-build failed (full_build.log)}"; return; fi
-  local winnow; winnow=$(find "$FULL_BUILD" -type f -name winnow -perm -u+x | head -1)
-  [[ -n "$winnow" && -f "$R/scifact_first_1000.jsonl" ]] || { skip e2e "no winnow binary or no SciFact corpus"; return; }
-  cat > "$cfg" <<TOML
-[engine]
-data_dir = "$data"
-shards = 2
-default_class = "interactive"
-ingest_class = "bulk"
-[model]
-dir = "$MODEL_DIR"
-precision = "int8"
-[[classes]]
-name = "interactive"
-priority = 0
-max_queue_delay_us = 300
-max_batch_tokens = 8192
-max_queue = 1024
-timeout_ms = 100
-on_timeout = "reject"
-preferred_tier = "high"
-[[classes]]
-name = "bulk"
-priority = 10
-max_queue_delay_us = 20000
-max_batch_tokens = 32768
-max_queue = 20000
-preferred_tier = "low"
-max_batch_ms = 100
-[[devices]]
-name = "gpu"
-backend = "cuda:0"
-tier = "high"
-[[devices]]
-name = "cpu"
-backend = "cpu"
-tier = "low"
-threads = 4
-[[devices]]
-name = "sim-4090"
-backend = "sim:rtx4090-24gb"
-tier = "low"
-threads = 2
-TOML
-  cat > "$R/e2e_profile.toml" <<TOML
-seed = 42
-max_requests = 10000000
-timeout_ms = 10000
-[schedule]
-shape = "constant"
-rate = 200
-duration_s = 30
-[connections]
-initial = 32
-max = 512
-[[class]]
-name = "interactive"
-weight = 80
-kind = "search"
-queries = "$SCIFACT_DIR/queries.jsonl"
-k = 10
-mode = "hybrid"
-priority = "interactive"
-[[class]]
-name = "bulk"
-weight = 20
-kind = "ingest"
-corpus = "$R/scifact_first_1000.jsonl"
-batch = 8
-max_docs = 1000
-priority = "bulk"
-TOML
-  log "e2e: winnow serve (cuda:0 high, cpu + sim:rtx4090-24gb low)"
-  "$winnow" serve --config "$cfg" --listen "127.0.0.1:$port" > "$R/serve.log" 2>&1 &
-  SERVE_PID=$!
-  local up=0
-  for _ in $(seq 1 60); do
-    curl -fsS "http://127.0.0.1:$port/readyz" > /dev/null 2>&1 && { up=1; break; }
-    kill -0 "$SERVE_PID" 2>/dev/null || break
-    sleep 1
-  done
-  if (( up == 0 )); then
-    record e2e 1 0 "winnow serve did not become ready (serve.log)"
-    kill "$SERVE_PID" 2>/dev/null; SERVE_PID=''
-    return
-  fi
-  local dur=30; (( $(left) < 60 )) && dur=$(( $(left) / 2 ))
-  step e2e $(( dur + 30 )) loadtest.log "$winnow" loadtest --url "http://127.0.0.1:$port" \
-    --profile "$R/e2e_profile.toml" --duration "$dur" --json --no-chart --server-pid "$SERVE_PID"
-  # The loadtest's one JSON object (interactive p99 per class) and which device served what.
-  grep '^{' "$R/loadtest.log" | tail -1 > "$R/loadtest.json"
-  curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -E '^winnow_(device_|batch_)' > "$R/metrics_devices.txt"
-  if command -v python3 >/dev/null 2>&1; then
-    python3 - "$R/metrics_devices.txt" > "$R/e2e_devices.json" <<'PY'
-import json, re, sys
-out = {}
-for line in open(sys.argv[1]):
-    m = re.match(r'(\w+)\{([^}]*)\}\s+([0-9.eE+-]+)', line)
-    if not m: continue
-    labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
-    dev = labels.get("device")
-    if not dev: continue
-    key = m.group(1) + ("" if "class" not in labels else "{class=" + labels["class"] + "}")
-    if m.group(1).endswith("_bucket"): continue
-    out.setdefault(dev, {})[key] = float(m.group(3))
-print(json.dumps(out, indent=1))
-PY
-  fi
-  kill "$SERVE_PID" 2>/dev/null
-  wait "$SERVE_PID" 2>/dev/null
-  SERVE_PID=''
-  assemble
-}
 e2e
 log "done"
 exit 0
