@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -295,6 +296,37 @@ TEST_F(engine_test, a_failed_device_comes_back_up_after_its_health_probe) {
   ASSERT_OK(r);
   ASSERT_FALSE(r->hits.empty());
   EXPECT_EQ(r->hits[0].id, "rocket");
+}
+
+// A device whose health probe fails stays down (its model file is gone, so
+// the rebuild fails), and comes back once a probe passes again.
+TEST_F(engine_test, a_device_whose_probe_fails_stays_down_until_one_passes) {
+  namespace fs = std::filesystem;
+  const fs::path model = fs::path(dir_.str()) / "model";
+  fs::copy(winnow::testing::model_dir(), model, fs::copy_options::recursive);
+  auto cfg = config::parse_config(config_text(cpu_device), "engine_test.toml");
+  ASSERT_OK(cfg);
+  engine_options o;
+  o.data_dir = dir_.str() + "/data";
+  o.model_dir = model.string();
+  auto e = engine::open(*cfg, o);
+  ASSERT_OK(e);
+  auto state = [&] {
+    auto st = (*e)->stats();
+    return st.ok() ? st->batcher.devices.at(0).state : std::string("?");
+  };
+  fs::rename(model / "model.safetensors", model / "model.safetensors.away");
+  (*e)->inject_device_fault("cpu");
+  (void)(*e)->search(query("bake bread", query_mode::dense, 1000));  // the failing batch
+  std::this_thread::sleep_for(1500ms);  // several probes have failed by now
+  EXPECT_EQ(state(), "down");
+  fs::rename(model / "model.safetensors.away", model / "model.safetensors");
+  std::string s;
+  for (int i = 0; i < 400 && (s = state()) != "up"; ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(s, "up");
+  auto r = (*e)->search(query("rocket satellite", query_mode::dense, 5000));
+  ASSERT_OK(r);
+  EXPECT_FALSE(r->degraded) << r->degraded_reason;
 }
 
 // The start-up rule for cuda:N (docs/gpu.md): on a GPU it runs there; without
