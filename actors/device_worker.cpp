@@ -25,6 +25,11 @@ device_worker_actor::behavior_type device_worker(
         return to_result(run_batch(*self->state.runner, b));
       },
       [=](fail_atom) { self->state.runner->fail_next(); },
+      [=](probe_atom) -> caf::result<uint64_t> {
+        status s = self->state.runner->probe();
+        if (!s.ok()) return to_error(s);
+        return self->state.runner->rebuilds();
+      },
   };
 }
 

@@ -171,7 +171,8 @@ status_or<std::unique_ptr<engine>> engine::open(config::engine_config cfg,
   if (!runners.empty()) {
     gpu_batcher_options bo;
     bo.classes = cfg.classes;
-    bo.devices = cfg.devices;
+    // The runners' configs: a CUDA device's tokens_per_s is the speed measured when it opened.
+    for (auto& r : runners) bo.devices.push_back(r->device());
     for (auto& r : runners) bo.workers.push_back(spawn_device_worker(sys, r));
     p->workers = bo.workers;
     bo.tokenizer = std::make_shared<model::tokenizer>(runners.front()->encoder().text_tokenizer());

@@ -1,5 +1,6 @@
 #include "actors/gpu_batcher.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 #include <utility>
 
@@ -23,6 +24,7 @@ struct batcher_state {
   std::unordered_map<policy::group_id, caf::typed_response_promise<embedding_batch>> promises;
   std::unordered_map<uint64_t, running_batch> running;  // by batch id
   std::vector<uint64_t> failures;                       // per device
+  std::vector<uint32_t> failed_probes;                  // per device, since it last passed one
   uint64_t timer_generation = 0;
   static const char* name;
 };
@@ -207,6 +209,7 @@ gpu_batcher_actor::behavior_type gpu_batcher(self_ptr self, gpu_batcher_options 
   auto& st = self->state;
   st.former = std::make_unique<scheduler::batch_former>(options.classes, options.devices);
   st.failures.assign(options.devices.size(), 0);
+  st.failed_probes.assign(options.devices.size(), 0);
   st.options = std::move(options);
   return {
       [=](encode_atom, encode_request& req) { return enqueue(self, req); },
@@ -214,8 +217,25 @@ gpu_batcher_actor::behavior_type gpu_batcher(self_ptr self, gpu_batcher_options 
         if (generation == self->state.timer_generation) drive(self);
       },
       [=](readmit_atom, uint32_t device) {
-        self->state.former->readmit(device).ignore();
-        drive(self);
+        // Re-admitted only after a health probe that rebuilt the device's
+        // backend and weights; a failed probe leaves it down and tries again
+        // after the same delay.
+        self->request(self->state.options.workers.at(device), caf::infinite, probe_atom::value)
+            .then(
+                [=](uint64_t) {
+                  self->state.failed_probes.at(device) = 0;
+                  self->state.former->readmit(device).ignore();
+                  drive(self);
+                },
+                [=](caf::error&) {
+                  // Backs off (x2 per failed probe, at most x128: 25.6 s at the
+                  // default 200 ms) so that a dead GPU is not rebuilt, weights and
+                  // all, five times a second forever.
+                  uint32_t& n = self->state.failed_probes.at(device);
+                  n = std::min<uint32_t>(n + 1, 7);
+                  self->delayed_send(self, self->state.options.readmit_delay * (1u << n), readmit_atom::value,
+                                     device);
+                });
       },
       [=](fail_atom, const std::string& device) {
         if (auto d = self->state.former->devices().find(device))

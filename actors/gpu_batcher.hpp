@@ -9,7 +9,10 @@
 // cancel a delayed_send), and answers callers whose requests were rejected.
 //
 // A failed batch marks its device down (batch_former re-queues the batch,
-// nothing lost) and the device is re-admitted after `readmit_delay`.
+// nothing lost); after `readmit_delay` its worker runs a health probe
+// (device_runner::probe: backend and weights rebuilt) and the device is
+// re-admitted only if that passes, else probed again after a delay that
+// doubles with each failed probe (at most 128 x readmit_delay).
 
 #include <chrono>
 #include <memory>

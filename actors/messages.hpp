@@ -45,6 +45,7 @@ using counts_atom = caf::atom_constant<caf::atom("counts")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using get_atom = caf::atom_constant<caf::atom("get")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using probe_atom = caf::atom_constant<caf::atom("probe")>;
 
 // ---- actor-to-actor message structs ---------------------------------------------
 

@@ -1,7 +1,5 @@
 #include "kernels/registry.hpp"
 
-#include <cstdio>
-#include <cstdlib>
 #include <thread>
 
 #include "kernels/cpu/cpu_backend.hpp"
@@ -20,14 +18,6 @@ int cuda_count() {
 #endif
 }
 
-void log_line(const registry_options& options, const std::string& line) {
-  if (options.log) {
-    options.log(line);
-  } else {
-    std::fprintf(stderr, "winnow: %s\n", line.c_str());
-  }
-}
-
 // "cuda:12" -> 12; -1 when the suffix is not a plain non-negative number.
 int parse_ordinal(std::string_view digits) {
   if (digits.empty() || digits.size() > 6) return -1;
@@ -40,6 +30,14 @@ int parse_ordinal(std::string_view digits) {
 }
 
 }  // namespace
+
+std::string cuda_unavailable_reason() {
+#if defined(WINNOW_HAVE_CUDA)
+  return cuda::cuda_unavailable_reason();
+#else
+  return "this build has no CUDA backend (configured with WINNOW_CUDA=OFF or without nvcc)";
+#endif
+}
 
 bool cuda_compiled_in() {
 #if defined(WINNOW_HAVE_CUDA)
@@ -85,12 +83,9 @@ status_or<std::unique_ptr<backend>> make_backend(std::string_view id, const regi
       return status::invalid_argument("make_backend: bad device id '" + std::string(id) +
                                       "' (expected cuda:N with N a device ordinal)");
     const int count = cuda_count();
-    if (count == 0) {
-      log_line(options, std::string(id) + " requested but " +
-                            (cuda_compiled_in() ? "no CUDA device is present" : "this build has no CUDA backend") +
-                            "; falling back to the CPU");
-      return make_cpu_backend(cpu_backend_options{options.cpu_threads, false});
-    }
+    if (count == 0)
+      return status::unavailable(std::string(id) + " requested but no CUDA device is usable: " +
+                                 cuda_unavailable_reason() + " (use backend = \"cpu\" to run on the CPU)");
     if (ordinal >= count)
       return status::invalid_argument("make_backend: " + std::string(id) + " does not exist (" +
                                       std::to_string(count) + " CUDA device(s))");

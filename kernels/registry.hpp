@@ -7,7 +7,6 @@
 // Device ids: "cpu" (fast kernels), "cpu:ref" (scalar reference kernels, the
 // test oracle), "cuda:N" (CUDA ordinal N).
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,15 +30,19 @@ bool cuda_compiled_in();
 
 struct registry_options {
   int cpu_threads = 1;
-  // Where make_backend reports a fallback; stderr when empty.
-  std::function<void(const std::string&)> log;
 };
 
-// A backend for `id`. A "cuda:N" request on a machine without CUDA (not
-// compiled in, no driver, or no device at all) falls back to the CPU and
-// logs that it did, so a GPU-less machine still serves; a "cuda:N" with N
-// past the devices that do exist is invalid_argument, as is an id that
-// names no kind of device. CUDA initialization failures are device_error.
+// Why this process has no usable CUDA device: "this build has no CUDA
+// backend (...)" or the runtime's error text; empty when cuda:0 exists.
+std::string cuda_unavailable_reason();
+
+// A backend for `id`. The rule for "cuda:N" (docs/gpu.md): it runs on that
+// GPU or it is an error, never a silent CPU stand-in (a CPU posing as the
+// A100 tier would take urgent traffic at a hundredth of the speed the
+// scheduler plans for). No CUDA in the build, no driver or no device is
+// unavailable (the message says which, and to use backend = "cpu" instead);
+// N past the devices that exist is invalid_argument, as is an id that names
+// no kind of device. CUDA initialization failures are device_error.
 status_or<std::unique_ptr<backend>> make_backend(std::string_view id, const registry_options& options = {});
 
 // The fastest device present: "cuda:0" when there is one, else "cpu".

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "bench/cuda/base_clock.hpp"
+
 namespace winnow::bench {
 namespace {
 
@@ -113,9 +115,9 @@ status_or<lt_best_result> cublaslt_best_s8(int ordinal, int64_t m, int64_t n, in
 
 device_peak int8_peak(int ordinal) {
   device_peak p;
-  int sms = 0, khz = 0, major = 0, minor = 0;
+  int sms = 0, boost_khz = 0, major = 0, minor = 0;
   cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, ordinal);
-  cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, ordinal);
+  cudaDeviceGetAttribute(&boost_khz, cudaDevAttrClockRate, ordinal);
   cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, ordinal);
   cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, ordinal);
   const int cc = major * 10 + minor;
@@ -125,9 +127,26 @@ device_peak int8_peak(int ordinal) {
   if (cc == 80) ops_per_clk = 4096;
   if (cc == 86 || cc == 87 || cc == 89) ops_per_clk = 2048;
   if (cc == 90) ops_per_clk = 8192;
-  p.int8_dense_tops = static_cast<double>(sms) * khz * 1e3 * ops_per_clk / 1e12;
-  p.basis = std::to_string(sms) + " SMs x " + std::to_string(khz / 1000) + " MHz x " + std::to_string(ops_per_clk) +
-            " int8 ops/clk/SM (sm_" + std::to_string(cc) + ")";
+  // The base clock (base_clock.hpp: the boost clock overstates the peak);
+  // the boost clock only when NVML cannot say, and the basis then says so.
+  char bus[32] = {};
+  int mhz = boost_khz / 1000;
+  std::string clock_kind = "MHz boost clock (base clock unknown: ";
+  if (cudaDeviceGetPCIBusId(bus, sizeof bus, ordinal) != cudaSuccess) {
+    cudaGetLastError();
+    clock_kind += "no PCI bus id";
+  } else if (auto base = nvml_base_clock_mhz(bus); base.ok()) {
+    mhz = *base;
+    clock_kind = "MHz base clock (NVML default applications clock";
+  } else {
+    clock_kind += base.get_status().message();
+  }
+  clock_kind += ")";
+  p.int8_dense_tops = static_cast<double>(sms) * mhz * 1e6 * ops_per_clk / 1e12;
+  p.clock_mhz = mhz;
+  p.boost_clock_mhz = boost_khz / 1000;
+  p.basis = std::to_string(sms) + " SMs x " + std::to_string(mhz) + " " + clock_kind + " x " +
+            std::to_string(ops_per_clk) + " int8 ops/clk/SM (sm_" + std::to_string(cc) + ")";
   return p;
 }
 

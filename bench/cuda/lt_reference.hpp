@@ -19,8 +19,10 @@ struct lt_best_result {
 status_or<lt_best_result> cublaslt_best_s8(int ordinal, int64_t m, int64_t n, int64_t k, int reps);
 
 struct device_peak {
-  double int8_dense_tops = 0.0;
-  std::string basis;  // how it was computed, e.g. "132 SMs x 1980 MHz x 8192 int8 ops/clk/SM (sm_90)"
+  double int8_dense_tops = 0.0;  // at the base clock when NVML gives it (base_clock.hpp)
+  int clock_mhz = 0;             // the clock used
+  int boost_clock_mhz = 0;       // for reference
+  std::string basis;  // how it was computed, e.g. "132 SMs x 1590 MHz base clock (...) x 8192 int8 ops/clk/SM (sm_90)"
 };
 device_peak int8_peak(int ordinal);
 

@@ -319,7 +319,8 @@ int run(int argc, char** argv) {
   const device_peak peak = int8_peak(ordinal);
   j << ",\n  \"device\": {\"name\": " << jstr(info.name) << ", \"compute_capability\": " << info.compute_capability
     << ", \"total_memory_bytes\": " << info.total_memory_bytes << ", \"int8_dense_peak_tops\": "
-    << jnum(peak.int8_dense_tops) << ", \"peak_basis\": " << jstr(peak.basis) << "}";
+    << jnum(peak.int8_dense_tops) << ", \"peak_clock_mhz\": " << peak.clock_mhz << ", \"boost_clock_mhz\": " << peak.boost_clock_mhz
+    << ", \"peak_basis\": " << jstr(peak.basis) << "}";
   j << ",\n  \"check\": " << check_section(**be);
   std::fprintf(stderr, "check done\n");
   j << ",\n  \"query_latency\": " << query_section(**be);

@@ -10,11 +10,36 @@ status to_status(cudaError_t e, const char* what) {
                               cudaGetErrorString(e) + ")");
 }
 
+// Only what says the device or its context is unusable is device_error (the
+// pool then takes the device down and rebuilds it). cuBLASLt refusing the
+// operands is `unsupported` (the caller runs its own kernel); its running out
+// of memory is resource_exhausted (the batch fails, the device stays up).
 status to_status(cublasStatus_t e, const char* what) {
-  if (e == CUBLAS_STATUS_SUCCESS) return status::ok_status();
-  if (e == CUBLAS_STATUS_NOT_SUPPORTED)
-    return status::unsupported(std::string(what) + ": CUBLAS_STATUS_NOT_SUPPORTED");
-  return status::device_error(std::string(what) + ": cublas status " + std::to_string(static_cast<int>(e)));
+  const std::string m = std::string(what) + ": " + cublas_status_name(e);
+  switch (e) {
+    case CUBLAS_STATUS_SUCCESS: return status::ok_status();
+    case CUBLAS_STATUS_NOT_SUPPORTED:
+    case CUBLAS_STATUS_INVALID_VALUE:
+    case CUBLAS_STATUS_ARCH_MISMATCH: return status::unsupported(m);
+    case CUBLAS_STATUS_ALLOC_FAILED: return status::resource_exhausted(m);
+    default: return status::device_error(m);  // NOT_INITIALIZED, EXECUTION_FAILED, INTERNAL_ERROR, MAPPING_ERROR, ...
+  }
+}
+
+const char* cublas_status_name(cublasStatus_t e) {
+  switch (e) {
+    case CUBLAS_STATUS_SUCCESS: return "CUBLAS_STATUS_SUCCESS";
+    case CUBLAS_STATUS_NOT_INITIALIZED: return "CUBLAS_STATUS_NOT_INITIALIZED";
+    case CUBLAS_STATUS_ALLOC_FAILED: return "CUBLAS_STATUS_ALLOC_FAILED";
+    case CUBLAS_STATUS_INVALID_VALUE: return "CUBLAS_STATUS_INVALID_VALUE";
+    case CUBLAS_STATUS_ARCH_MISMATCH: return "CUBLAS_STATUS_ARCH_MISMATCH";
+    case CUBLAS_STATUS_MAPPING_ERROR: return "CUBLAS_STATUS_MAPPING_ERROR";
+    case CUBLAS_STATUS_EXECUTION_FAILED: return "CUBLAS_STATUS_EXECUTION_FAILED";
+    case CUBLAS_STATUS_INTERNAL_ERROR: return "CUBLAS_STATUS_INTERNAL_ERROR";
+    case CUBLAS_STATUS_NOT_SUPPORTED: return "CUBLAS_STATUS_NOT_SUPPORTED";
+    case CUBLAS_STATUS_LICENSE_ERROR: return "CUBLAS_STATUS_LICENSE_ERROR";
+    default: return "CUBLAS_STATUS_(unknown)";
+  }
 }
 
 status check_launch(const char* kernel_name) {

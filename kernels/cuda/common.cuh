@@ -19,7 +19,8 @@ namespace winnow::kernels::cuda {
 class lt_plan_cache;
 
 status to_status(cudaError_t e, const char* what);
-status to_status(cublasStatus_t e, const char* what);
+status to_status(cublasStatus_t e, const char* what);  // classification: common.cu
+const char* cublas_status_name(cublasStatus_t e);
 
 // Checks the launch just made (configuration errors surface at once;
 // asynchronous faults surface at the next sync or copy).

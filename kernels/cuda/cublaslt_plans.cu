@@ -2,19 +2,18 @@
 
 namespace winnow::kernels::cuda {
 
-lt_plan_cache::~lt_plan_cache() {
-  for (auto& [key, p] : plans_) {
-    if (p.la) cublasLtMatrixLayoutDestroy(p.la);
-    if (p.lb) cublasLtMatrixLayoutDestroy(p.lb);
-    if (p.lc) cublasLtMatrixLayoutDestroy(p.lc);
-    if (p.desc) cublasLtMatmulDescDestroy(p.desc);
-  }
+lt_plan_cache::plan::~plan() {
+  if (la) cublasLtMatrixLayoutDestroy(la);
+  if (lb) cublasLtMatrixLayoutDestroy(lb);
+  if (lc) cublasLtMatrixLayoutDestroy(lc);
+  if (desc) cublasLtMatmulDescDestroy(desc);
 }
 
-status_or<lt_plan_cache::plan*> lt_plan_cache::get(context& ctx, const lt_problem& p) {
-  auto it = plans_.find(p);
-  if (it != plans_.end()) return &it->second;
-  plan& pl = plans_[p];  // cached even when unusable: the answer will not change
+// Builds into a plan of its own: whatever fails part-way is freed with it and
+// nothing is cached except by plan_cache's rule.
+status_or<std::unique_ptr<lt_plan_cache::plan>> lt_plan_cache::build(context& ctx, const lt_problem& p) {
+  auto owned = std::make_unique<plan>();
+  plan& pl = *owned;
   const bool s8 = p.kind == lt_kind::s8s8_s32;
   const cudaDataType_t ab_type = s8 ? CUDA_R_8I : CUDA_R_32F;
   const cudaDataType_t c_type = s8 ? CUDA_R_32I : CUDA_R_32F;
@@ -52,24 +51,20 @@ status_or<lt_plan_cache::plan*> lt_plan_cache::get(context& ctx, const lt_proble
   if (st == CUBLAS_STATUS_SUCCESS)
     st = cublasLtMatmulAlgoGetHeuristic(ctx.lt, pl.desc, pl.la, pl.lb, pl.lc, pl.lc, pref, 1, &result, &found);
   cublasLtMatmulPreferenceDestroy(pref);
-  // Whatever the heuristic dislikes (NOT_SUPPORTED, INVALID_VALUE for an odd
-  // shape) leaves the plan unusable and the caller on its own kernel; only a
-  // lost device or context (an execution/internal failure) is a device error.
-  if (st == CUBLAS_STATUS_EXECUTION_FAILED || st == CUBLAS_STATUS_INTERNAL_ERROR ||
-      st == CUBLAS_STATUS_NOT_INITIALIZED || st == CUBLAS_STATUS_ALLOC_FAILED)
-    return to_status(st, "cublasLtMatmulAlgoGetHeuristic");
-  if (st == CUBLAS_STATUS_SUCCESS && found > 0 && result.state == CUBLAS_STATUS_SUCCESS) {
-    pl.algo = result.algo;
-    pl.workspace_bytes = result.workspaceSize;
-    pl.usable = true;
-  }
-  return &pl;
+  // NOT_SUPPORTED (and INVALID_VALUE, ARCH_MISMATCH: an odd shape or
+  // stride) is cuBLASLt's "no plan", cached; ALLOC_FAILED is transient and
+  // a lost context a device error, neither cached (common.cu's to_status).
+  WINNOW_RETURN_IF_ERROR(to_status(st, "cublasLtMatmulAlgoGetHeuristic"));
+  if (found == 0 || result.state != CUBLAS_STATUS_SUCCESS)
+    return status::unsupported("cuBLASLt has no algorithm for this shape/stride");
+  pl.algo = result.algo;
+  pl.workspace_bytes = result.workspaceSize;
+  return std::move(owned);
 }
 
 status lt_plan_cache::matmul(context& ctx, const lt_problem& p, const void* a, const void* b, const float* bias,
                              void* out) {
-  WINNOW_ASSIGN_OR_RETURN(plan * pl, get(ctx, p));
-  if (!pl->usable) return status::unsupported("cuBLASLt has no algorithm for this shape/stride");
+  WINNOW_ASSIGN_OR_RETURN(plan * pl, plans_.get(p, [&] { return build(ctx, p); }));
   if (p.bias) {
     WINNOW_CUDA_RETURN_IF_ERROR(
         cublasLtMatmulDescSetAttribute(pl->desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof(bias)));

@@ -8,11 +8,11 @@
 // the TN form the int8 IMMA kernels require.
 
 #include <cstdint>
-#include <map>
 #include <tuple>
 
 #include "common/status_or.hpp"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/plan_cache.hpp"
 
 namespace winnow::kernels::cuda {
 
@@ -33,23 +33,30 @@ class lt_plan_cache {
   lt_plan_cache() = default;
   lt_plan_cache(const lt_plan_cache&) = delete;
   lt_plan_cache& operator=(const lt_plan_cache&) = delete;
-  ~lt_plan_cache();
 
   // Runs out = a * b^T (+ bias) on ctx.stream. Returns unsupported when
   // cuBLASLt has no algorithm for the problem (alignment, strides), so the
-  // caller can fall back to its own kernel.
+  // caller can fall back to its own kernel; that answer is cached. A plan
+  // whose build fails otherwise is not cached (plan_cache.hpp): the error is
+  // returned (classified as common.cu's to_status says) and the next call
+  // builds it again.
   status matmul(context& ctx, const lt_problem& p, const void* a, const void* b, const float* bias, void* out);
+
+  size_t cached_plans() const { return plans_.size(); }
 
  private:
   struct plan {
+    plan() = default;
+    plan(const plan&) = delete;
+    plan& operator=(const plan&) = delete;
+    ~plan();
     cublasLtMatmulDesc_t desc = nullptr;
     cublasLtMatrixLayout_t la = nullptr, lb = nullptr, lc = nullptr;
     cublasLtMatmulAlgo_t algo{};
     size_t workspace_bytes = 0;
-    bool usable = false;
   };
-  status_or<plan*> get(context& ctx, const lt_problem& p);
-  std::map<lt_problem, plan> plans_;
+  static status_or<std::unique_ptr<plan>> build(context& ctx, const lt_problem& p);
+  plan_cache<lt_problem, plan> plans_;
 };
 
 }  // namespace winnow::kernels::cuda

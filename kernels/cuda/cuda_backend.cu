@@ -247,6 +247,16 @@ int cuda_device_count() {
   return n;
 }
 
+std::string cuda_unavailable_reason() {
+  int n = 0;
+  const cudaError_t e = cudaGetDeviceCount(&n);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    return std::string("cudaGetDeviceCount: ") + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
+  }
+  return n > 0 ? std::string() : std::string("cudaGetDeviceCount: 0 devices");
+}
+
 status_or<std::unique_ptr<backend>> make_cuda_backend(int ordinal, const cuda_backend_options& options) {
   return cuda_backend::create(ordinal, options);
 }

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "common/status_or.hpp"
 #include "kernels/backend.hpp"
@@ -41,6 +42,11 @@ struct cuda_backend_options {
 // Number of usable CUDA devices; 0 when the driver or a device is missing
 // (never an error: a machine without a GPU is normal).
 int cuda_device_count();
+
+// Why cuda_device_count() is 0, in the runtime's words ("cudaGetDeviceCount:
+// cudaErrorNoDevice (no CUDA-capable device is detected)"); empty when a
+// device is present. For the start-up error and the device check's preflight.
+std::string cuda_unavailable_reason();
 
 // A backend on device `ordinal`. invalid_argument for an ordinal out of
 // range; device_error when the device cannot be initialized.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kernels/cuda/cublaslt_plans.cuh"
+#include "kernels/cuda/lt_shape_rules.hpp"
 #include "kernels/cuda/validate.hpp"
 #include "kernels/hd_math.hpp"
 
@@ -154,11 +155,11 @@ bool rowwarp_eligible(const gemm_s8s8_f32_op& o) {
          aligned_to(o.b.data, 16);
 }
 
-// cuBLASLt's int8 kernels want 16-byte aligned operands and strides (the plan
-// cache asks the heuristic for exactly that alignment).
+// lt_shape_rules.hpp: M > 16, N and K multiples of 8, 16-byte aligned
+// operands and strides; everything else runs on our own kernels.
 bool cublaslt_eligible(const gemm_s8s8_f32_op& o) {
-  return o.a.row_stride % 16 == 0 && o.b.row_stride % 16 == 0 && aligned_to(o.a.data, 16) &&
-         aligned_to(o.b.data, 16);
+  return cublaslt_s8_shape_ok(s8_gemm_shape{o.a.rows, o.b.rows, o.a.cols, o.a.row_stride, o.b.row_stride,
+                                            aligned_to(o.a.data, 16), aligned_to(o.b.data, 16)});
 }
 
 status validate(const gemm_s8s8_f32_op& o) {
@@ -225,7 +226,8 @@ status gemm_s8s8_f32_own_rowwarp(context& ctx, const gemm_s8s8_f32_op& o) {
 status gemm_s8s8_f32_cublaslt(context& ctx, const gemm_s8s8_f32_op& o) {
   WINNOW_RETURN_IF_ERROR(validate(o));
   if (!cublaslt_eligible(o))
-    return status::unsupported("gemm_s8s8_f32 cublaslt: needs 16-byte aligned operands and strides");
+    return status::unsupported("gemm_s8s8_f32 cublaslt: needs M > 16, N and K multiples of 8, 16-byte aligned "
+                               "operands and strides");
   const int64_t m = o.a.rows, n = o.b.rows, k = o.a.cols;
   if (m == 0 || n == 0) return status::ok_status();
   // The int32 product goes through scratch; chunking M bounds that scratch

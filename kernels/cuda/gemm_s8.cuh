@@ -1,7 +1,8 @@
 #pragma once
 // gemm_s8s8_f32: out[m, n] = (sum_k a[m, k] * b[n, k]) * a_scales[m] * b_scales[n] + bias[n]
 // with an exact int32 accumulator. Three implementations:
-//  - cublaslt: cuBLASLt s8 x s8 -> s32 (IMMA tensor cores) into scratch, then
+//  - cublaslt: cuBLASLt s8 x s8 -> s32 (IMMA tensor cores) into scratch, only
+//    for the shapes lt_shape_rules.hpp allows (PyTorch's rule), then
 //    dequant_s32_f32_kernel applies scales and bias (cuBLASLt's int8 path
 //    has no per-row x per-column float scaling into an f32 output).
 //  - own_rowwarp: one warp per output column, 16-byte dp4a over K, a few

@@ -6,9 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <future>
+#include <thread>
 
 #include "config/load_config.hpp"
+#include "kernels/registry.hpp"
 #include "storage/db.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -270,6 +273,108 @@ TEST_F(engine_test, failed_device_batch_is_requeued_and_answered) {
   uint64_t requeued = 0;
   for (const auto& c : st->batcher.classes) requeued += c.requeued;
   EXPECT_GE(requeued, 1u);
+}
+
+// After a failed batch the device is re-admitted only through the health
+// probe (backend and weights rebuilt), and then serves again.
+TEST_F(engine_test, a_failed_device_comes_back_up_after_its_health_probe) {
+  auto e = open(cpu_device);
+  ASSERT_TRUE(e);
+  ASSERT_OK(e->ingest(corpus()));
+  ASSERT_OK(e->wait_until_searchable(60s));
+  e->inject_device_fault("cpu");
+  ASSERT_OK(e->search(query("bake bread", query_mode::hybrid, 5000)));
+  std::string state;
+  for (int i = 0; i < 300 && state != "up"; ++i) {
+    auto st = e->stats();
+    ASSERT_OK(st);
+    state = st->batcher.devices.at(0).state;
+    if (state != "up") std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(state, "up");
+  auto r = e->search(query("rocket satellite", query_mode::dense, 5000));
+  ASSERT_OK(r);
+  ASSERT_FALSE(r->hits.empty());
+  EXPECT_EQ(r->hits[0].id, "rocket");
+}
+
+// A device whose health probe fails stays down (its model file is gone, so
+// the rebuild fails), and comes back once a probe passes again.
+TEST_F(engine_test, a_device_whose_probe_fails_stays_down_until_one_passes) {
+  namespace fs = std::filesystem;
+  const fs::path model = fs::path(dir_.str()) / "model";
+  fs::copy(winnow::testing::model_dir(), model, fs::copy_options::recursive);
+  auto cfg = config::parse_config(config_text(cpu_device), "engine_test.toml");
+  ASSERT_OK(cfg);
+  engine_options o;
+  o.data_dir = dir_.str() + "/data";
+  o.model_dir = model.string();
+  auto e = engine::open(*cfg, o);
+  ASSERT_OK(e);
+  auto state = [&] {
+    auto st = (*e)->stats();
+    return st.ok() ? st->batcher.devices.at(0).state : std::string("?");
+  };
+  fs::rename(model / "model.safetensors", model / "model.safetensors.away");
+  (*e)->inject_device_fault("cpu");
+  (void)(*e)->search(query("bake bread", query_mode::dense, 1000));  // the failing batch
+  std::this_thread::sleep_for(1500ms);  // several probes have failed by now
+  EXPECT_EQ(state(), "down");
+  fs::rename(model / "model.safetensors.away", model / "model.safetensors");
+  std::string s;
+  for (int i = 0; i < 400 && (s = state()) != "up"; ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(s, "up");
+  auto r = (*e)->search(query("rocket satellite", query_mode::dense, 5000));
+  ASSERT_OK(r);
+  EXPECT_FALSE(r->degraded) << r->degraded_reason;
+}
+
+// The start-up rule for cuda:N (docs/gpu.md): on a GPU it runs there; without
+// one (or in a build without CUDA) start-up fails, naming the device and why.
+TEST_F(engine_test, a_cuda_device_without_a_gpu_stops_start_up_with_the_reason) {
+  auto cfg = config::parse_config(config_text(R"(
+[[devices]]
+name = "gpu"
+backend = "cuda:0"
+tier = "high"
+)"), "engine_test.toml");
+  ASSERT_OK(cfg);
+  engine_options o;
+  o.data_dir = dir_.str() + "/data";
+  o.model_dir = winnow::testing::model_dir();
+  auto e = engine::open(*cfg, o);
+  const std::string why = kernels::cuda_unavailable_reason();
+  if (why.empty()) {
+    ASSERT_OK(e);
+    return;
+  }
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.get_status().code(), status_code::unavailable);
+  EXPECT_NE(e.get_status().message().find("device 'gpu' (backend cuda:0)"), std::string::npos)
+      << e.get_status().message();
+}
+
+// The shipped example config names three GPUs: it starts only where cuda:0..2 exist.
+TEST_F(engine_test, the_a100_plus_two_4090_example_needs_its_three_gpus) {
+  auto cfg = config::load_config(std::string(WINNOW_SOURCE_DIR) + "/config/a100-plus-two-4090.toml");
+  ASSERT_OK(cfg);
+  engine_options o;
+  o.data_dir = dir_.str() + "/data";
+  o.model_dir = winnow::testing::model_dir();
+  auto e = engine::open(*cfg, o);
+  const size_t gpus = kernels::enumerate_devices().size() - 1;
+  if (gpus >= 3) {
+    ASSERT_OK(e);
+    return;
+  }
+  ASSERT_FALSE(e.ok());
+  if (gpus == 0) {
+    EXPECT_EQ(e.get_status().code(), status_code::unavailable) << e.get_status().to_string();
+    EXPECT_NE(e.get_status().message().find("device 'a100' (backend cuda:0)"), std::string::npos)
+        << e.get_status().message();
+  } else {
+    EXPECT_NE(e.get_status().message().find("does not exist"), std::string::npos) << e.get_status().message();
+  }
 }
 
 TEST_F(engine_test, async_calls_complete_on_callbacks) {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
 #include <vector>
 
 #include "kernels/cpu/cpu_backend.hpp"
@@ -19,7 +21,18 @@ bool have_gpu() { return cuda_device_count() > 0; }
 #define SKIP_WITHOUT_GPU() \
   if (!have_gpu()) GTEST_SKIP() << "no CUDA device on this machine: this GPU test was NOT run"
 
-TEST(cuda_backend, device_count_is_an_answer_not_an_error) { EXPECT_GE(cuda_device_count(), 0); }
+// Without a device the count is 0 and the reason says why, in the runtime's
+// words; with one, there is no reason. (Both halves check something: the
+// count alone, an int >= 0, could not fail.)
+TEST(cuda_backend, no_device_is_an_answer_with_a_reason) {
+  if (cuda_device_count() > 0) {
+    EXPECT_EQ(cuda_unavailable_reason(), "");
+  } else {
+    const std::string why = cuda_unavailable_reason();
+    EXPECT_NE(why.find("cudaGetDeviceCount"), std::string::npos) << why;
+    std::printf("no CUDA device: %s\n", why.c_str());
+  }
+}
 
 TEST(cuda_backend, an_ordinal_past_the_devices_is_invalid_argument) {
   auto b = make_cuda_backend(cuda_device_count() + 3);

@@ -40,10 +40,23 @@ backend& oracle() {
   return *ref;
 }
 
+// One backend per suite, made on first use. Not a function-static map: its
+// CUDA backends would be destroyed at exit, after the CUDA runtime has shut
+// down (their cudaFree/cudaStreamDestroy then fail or crash). A gtest
+// environment releases them when the tests end, while the runtime is up.
+std::map<std::string, backend_slot>& slots() {
+  static auto* s = new std::map<std::string, backend_slot>();  // emptied by slot_release, never destroyed
+  return *s;
+}
+
+struct slot_release : ::testing::Environment {
+  void TearDown() override { slots().clear(); }
+};
+::testing::Environment* const slot_release_env = ::testing::AddGlobalTestEnvironment(new slot_release);
+
 backend_slot& slot_for(const std::string& suite, const backend_maker& make) {
-  static std::map<std::string, backend_slot> slots;
-  auto it = slots.find(suite);
-  if (it == slots.end()) it = slots.emplace(suite, make()).first;
+  auto it = slots().find(suite);
+  if (it == slots().end()) it = slots().emplace(suite, make()).first;
   return it->second;
 }
 

@@ -39,28 +39,31 @@ TEST(registry, unknown_ids_are_invalid_arguments_naming_the_id) {
   EXPECT_EQ(make_backend("cpu", bad).get_status().code(), status_code::invalid_argument);
 }
 
-TEST(registry, cuda_without_a_gpu_falls_back_to_the_cpu_and_says_so) {
+// The rule (docs/gpu.md): cuda:N runs on that GPU or is an error that says
+// why; never a silent CPU stand-in.
+TEST(registry, cuda_without_a_gpu_is_unavailable_and_says_why) {
   const bool have_gpu = enumerate_devices().size() > 1;
-  std::vector<std::string> logged;
-  registry_options options;
-  options.log = [&](const std::string& line) { logged.push_back(line); };
-  auto b = make_backend("cuda:0", options);
-  ASSERT_OK(b);
+  auto b = make_backend("cuda:0");
   if (have_gpu) {
+    ASSERT_OK(b);
     EXPECT_EQ((*b)->info().kind, device_kind::cuda);
-    EXPECT_TRUE(logged.empty());
     EXPECT_EQ(default_device_id(), "cuda:0");
-  } else {
-    EXPECT_EQ((*b)->info().kind, device_kind::cpu);
-    ASSERT_EQ(logged.size(), 1u);
-    EXPECT_NE(logged[0].find("falling back to the CPU"), std::string::npos) << logged[0];
-    EXPECT_EQ(default_device_id(), "cpu");
+    EXPECT_EQ(cuda_unavailable_reason(), "");
+    return;
   }
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.get_status().code(), status_code::unavailable);
+  const std::string& m = b.get_status().message();
+  EXPECT_NE(m.find("no CUDA device is usable"), std::string::npos) << m;
+  EXPECT_NE(m.find(cuda_unavailable_reason()), std::string::npos) << m;
+  EXPECT_NE(m.find("backend = \"cpu\""), std::string::npos) << m;
+  EXPECT_FALSE(cuda_unavailable_reason().empty());
+  EXPECT_EQ(default_device_id(), "cpu");
 }
 
 TEST(registry, an_ordinal_past_the_present_gpus_is_an_error_when_gpus_exist) {
   const auto devices = enumerate_devices();
-  if (devices.size() == 1) GTEST_SKIP() << "no CUDA device here: only the fallback path applies";
+  if (devices.size() == 1) GTEST_SKIP() << "no CUDA device here: the ordinal check was NOT run (" << cuda_unavailable_reason() << ")";
   auto b = make_backend("cuda:" + std::to_string(devices.size() - 1 + 5));
   EXPECT_EQ(b.get_status().code(), status_code::invalid_argument);
 }
