@@ -175,6 +175,10 @@ def check_libraries(binary, runtime_packages):
     installed = set(runtime_packages)
     for lib in libs:
         real = os.path.realpath(lib)
+        # The image is built with -DWINNOW_CUDA=OFF; a CUDA build here links the toolkit's
+        # runtime (cudart, cuBLASLt), which the image neither has nor needs.
+        if "/cuda" in real and re.search(r"lib(cudart|cublas|cublasLt|cudnn|nvidia-ml)", real):
+            continue
         owner = None
         for candidate in (lib, real, real.replace("/usr/lib/", "/lib/", 1),
                           lib.replace("/lib/", "/usr/lib/", 1)):
