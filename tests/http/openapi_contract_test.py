@@ -153,7 +153,7 @@ class Server:
             return None
 
 
-def own_checks(spec, spec_bytes, base, port):
+def own_checks(spec, spec_bytes, base, port, catalogue):
     admin = {"Authorization": "Bearer " + ADMIN_KEY}
     read = {"X-API-Key": READ_KEY}
     js = {"Content-Type": "application/json"}
@@ -167,6 +167,16 @@ def own_checks(spec, spec_bytes, base, port):
     else:
         print("ok: GET /openapi.yaml serves docs/openapi.yaml (%d bytes)" % len(body), flush=True)
 
+    # A small generated catalogue, so that searches find something and hits are checked.
+    with open(catalogue) as f:
+        items = [json.loads(line) for line in f if line.strip()]
+    batch = json.dumps([{"id": i["_id"], "title": i.get("title"), "text": i["text"],
+                         "metadata": i.get("metadata")} for i in items]).encode()
+    got = request(base, "POST", "/v1/documents", batch, dict(admin, **js))
+    expect(spec, "ingest the catalogue", got, "/v1/documents", "POST", 200)
+    if got[0] == 200 and json.loads(got[2]).get("accepted") != len(items):
+        fail("ingest the catalogue: %s" % got[2][:300])
+
     docs = json.dumps([{"id": "contract-1", "title": "Basalt", "text": "Basalt is a volcanic rock.",
                         "metadata": {"lang": "en"}},
                        {"id": "contract-2", "text": "Granite is an igneous rock."},
@@ -178,9 +188,16 @@ def own_checks(spec, spec_bytes, base, port):
         if (j.get("accepted"), j.get("rejected"), j.get("errors")) != (2, 1, True):
             fail("ingest with one bad document: %s" % j)
     search = json.dumps({"query": "volcanic rock", "k": 5, "mode": "bm25"}).encode()
-    got = request(base, "POST", "/v1/search", search, dict(read, **js))
+    # "accepted" documents become searchable shortly after; wait for it (10 s at most).
+    deadline = time.monotonic() + 10
+    while True:
+        got = request(base, "POST", "/v1/search", search, dict(read, **js))
+        first = [h["id"] for h in json.loads(got[2])["results"]][:1] if got[0] == 200 else None
+        if first == ["contract-1"] or got[0] != 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     expect(spec, "search with a read key", got, "/v1/search", "POST", 200)
-    if got[0] == 200 and [h["id"] for h in json.loads(got[2])["results"]][:1] != ["contract-1"]:
+    if got[0] == 200 and first != ["contract-1"]:
         fail("search with a read key: expected contract-1 first: %s" % got[2][:300])
     expect(spec, "search without a key", request(base, "POST", "/v1/search", search, js),
            "/v1/search", "POST", 401, "unauthenticated", "WWW-Authenticate")
@@ -287,17 +304,24 @@ def main():
                 return 1
             time.sleep(0.2)
         print("server ready at %s in %.1f s" % (server.url, time.monotonic() - started), flush=True)
-        own_checks(spec, spec_bytes, server.url, server.port)
+        catalogue = os.path.join(work, "catalogue.jsonl")
+        subprocess.run([a.winnow, "gen-catalogue", "--count", "300", "--seed", "42", catalogue],
+                       check=True, stdout=subprocess.DEVNULL)
+        own_checks(spec, spec_bytes, server.url, server.port, catalogue)
 
         st = os.path.join(os.path.dirname(sys.executable), "schemathesis")
-        cmd = [st, "run", a.spec, "--url", server.url, "--checks", "all",
+        config = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemathesis.toml")
+
+        cmd = [st, "--config-file", config, "run", a.spec, "--url", server.url,
                "--max-examples", str(a.examples), "--seed", str(a.seed), "--workers", "1",
                "--phases", "examples,coverage,fuzzing", "--request-timeout", "30",
                "--suppress-health-check", "all", "--generation-database", "none", "--no-color",
                "-H", "Authorization: Bearer " + ADMIN_KEY]
         print("running: " + " ".join(c if ADMIN_KEY not in c else "-H 'Authorization: Bearer <admin key>'"
                                      for c in cmd[1:]), flush=True)
-        env = dict(os.environ, SCHEMATHESIS_HOOKS="", PYTHONDONTWRITEBYTECODE="1")
+        here = os.path.dirname(os.path.abspath(__file__))
+        env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks", PYTHONDONTWRITEBYTECODE="1",
+                   PYTHONPATH=here + os.pathsep + os.environ.get("PYTHONPATH", ""))
         rc = subprocess.call(cmd, cwd=work, env=env)
         if rc != 0:
             fail("schemathesis found responses that break the contract (exit %d; see above)" % rc)
