@@ -11,7 +11,11 @@ port with a fresh data directory and two API keys (admin, read), then:
   3. runs Schemathesis (every check: no 5xx, status codes, content types, headers and
      bodies as declared, invalid input refused, valid input accepted, 405 + Allow for
      undeclared methods, auth enforced) with a bounded number of examples per operation;
-  4. stops the server with SIGTERM; it must exit 0.
+  4. stops the server with SIGTERM; it must exit 0;
+  5. starts a second server whose encode backlog holds one document and checks that an
+     ingest of two is refused with 429 and Retry-After, as declared.
+503 and 504 need an engine that fails or stalls on purpose; tests/http/server_test.cpp
+provokes them (with a stand-in engine) and checks their bodies and headers.
 
 Usage: openapi_contract_test.py --winnow BIN --spec docs/openapi.yaml --model DIR
        [--examples N] [--seed S]
@@ -106,10 +110,11 @@ def expect(spec, name, got, path, method, want, want_error=None, want_header=Non
 
 
 class Server:
-    def __init__(self, winnow, model, workdir):
+    def __init__(self, winnow, model, workdir, config=CONFIG):
+        os.makedirs(workdir, exist_ok=True)
         cfg = os.path.join(workdir, "contract.toml")
         with open(cfg, "w") as f:
-            f.write(CONFIG)
+            f.write(config)
         self.log = open(os.path.join(workdir, "serve.log"), "w+")
         self.proc = subprocess.Popen(
             [winnow, "serve", "--config", cfg, "--data", os.path.join(workdir, "data"),
@@ -271,6 +276,39 @@ def own_checks(spec, spec_bytes, base, port, catalogue):
         fail("GET /readyz: %d %s" % (status, body[:300]))
 
 
+def wait_ready(server):
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            status, _, _ = request(server.url, "GET", "/readyz", timeout=5)
+        except OSError:
+            status = 0
+        if status == 200:
+            return True
+        if time.monotonic() > deadline or server.proc.poll() is not None:
+            print("FAIL: the server never became ready\n" + server.stderr())
+            return False
+        time.sleep(0.2)
+
+
+def admission_check(spec, winnow, model, workdir):
+    """429 + Retry-After, from a second server whose encode backlog holds one document."""
+    server = Server(winnow, model, workdir, CONFIG + "\n[engine]\nmax_pending_encode = 1\n")
+    try:
+        if not wait_ready(server):
+            fail("the second server (max_pending_encode = 1) never became ready")
+            return
+        docs = json.dumps([{"id": "a", "text": "first"}, {"id": "b", "text": "second"}]).encode()
+        got = request(server.url, "POST", "/v1/documents", docs,
+                      {"Authorization": "Bearer " + ADMIN_KEY, "Content-Type": "application/json"})
+        expect(spec, "ingest above max_pending_encode", got, "/v1/documents", "POST", 429,
+               "resource_exhausted", "Retry-After")
+    finally:
+        code = server.stop()
+        if code != 0:
+            fail("the second server exited %r after SIGTERM:\n%s" % (code, server.stderr()))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--winnow", required=True)
@@ -291,18 +329,8 @@ def main():
     try:
         started = time.monotonic()
         server = Server(a.winnow, a.model, work)
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                status, _, _ = request(server.url, "GET", "/readyz", timeout=5)
-            except OSError:
-                status = 0
-            if status == 200:
-                break
-            if time.monotonic() > deadline or server.proc.poll() is not None:
-                print("FAIL: the server never became ready\n" + server.stderr())
-                return 1
-            time.sleep(0.2)
+        if not wait_ready(server):
+            return 1
         print("server ready at %s in %.1f s" % (server.url, time.monotonic() - started), flush=True)
         catalogue = os.path.join(work, "catalogue.jsonl")
         subprocess.run([a.winnow, "gen-catalogue", "--count", "300", "--seed", "42", catalogue],
@@ -327,6 +355,7 @@ def main():
             fail("schemathesis found responses that break the contract (exit %d; see above)" % rc)
         if server.proc.poll() is not None:
             fail("the server died during the run:\n" + server.stderr())
+        admission_check(spec, a.winnow, a.model, os.path.join(work, "admission"))
     finally:
         if server is not None:
             code = server.stop()

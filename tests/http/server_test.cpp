@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <future>
 #include <iterator>
 #include <random>
@@ -57,6 +58,23 @@ TEST(http_server, serves_health_readiness_page_and_metrics) {
   EXPECT_NE(m.body.find("winnow_http_requests_total{class=\"\",code=\"200\",route=\"healthz\"} 1"),
             std::string::npos)
       << m.body;
+}
+
+// The API contract is embedded in the binary: GET /openapi.yaml answers the bytes of
+// docs/openapi.yaml as built, without reading the source tree at run time.
+TEST(http_server, serves_its_openapi_document) {
+  test_server ts;
+  test_client c(ts.port());
+  auto r = c.request("GET", "/openapi.yaml");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/yaml; charset=utf-8");
+  std::ifstream in(std::string(WINNOW_SOURCE_DIR) + "/docs/openapi.yaml", std::ios::binary);
+  std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(r.body, file) << "rebuild after editing docs/openapi.yaml";
+  EXPECT_EQ(r.body.rfind("openapi: 3.", 0), 0u);
+  auto wrong = c.request("POST", "/openapi.yaml", "{}");
+  EXPECT_EQ(wrong.status, 405u);
+  EXPECT_EQ(wrong.header("allow"), "GET");
 }
 
 TEST(http_server, ingests_searches_gets_and_deletes_documents) {
@@ -234,6 +252,7 @@ TEST(http_server, enforces_the_auth_matrix) {
       {"GET", "/healthz", "", "", 200},
       {"GET", "/readyz", "", "", 200},
       {"GET", "/", "", "", 200},
+      {"GET", "/openapi.yaml", "", "", 200},
       {"POST", "/v1/search", search, "", 401},
       {"POST", "/v1/search", search, "nope", 401},
       {"POST", "/v1/search", search, "k-read", 200},
