@@ -195,6 +195,28 @@ TEST(http_server, answers_bad_input_with_4xx_naming_the_field) {
   EXPECT_EQ(c.request("GET", "/healthz").status, 200u);
 }
 
+// Regression: 100,000 nested arrays in a document's metadata (a 200 KB body, well under
+// the ingest limit) overflowed the io thread's stack and killed the process. Found by
+// probing the API contract (tests/http/openapi_contract_test.py); now a 400.
+TEST(http_server, refuses_deeply_nested_json_and_keeps_serving) {
+  test_server ts;
+  test_client c(ts.port());
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  expect_error(c.request("POST", "/v1/documents",
+                         R"([{"id":"deep","text":"t","metadata":{"a":)" + deep + "}}]",
+                         {{"Content-Type", "application/json"}}),
+               400, "invalid_json", "nested deeper than 64 levels");
+  auto nd = c.request("POST", "/v1/documents",
+                      "{\"id\":\"ok\",\"text\":\"fine\"}\n{\"id\":\"deep\",\"text\":" + deep + "}\n",
+                      {{"Content-Type", "application/x-ndjson"}});
+  ASSERT_EQ(nd.status, 200u) << nd.body;
+  EXPECT_EQ(nd.json()["accepted"], 1);
+  EXPECT_EQ(nd.json()["rejected"], 1);
+  expect_error(c.request("POST", "/v1/search", R"({"query":"x","k":)" + std::string(30000, '[') + "}"),
+               400, "invalid_json", "nested deeper");
+  EXPECT_EQ(c.request("GET", "/healthz").status, 200u);
+}
+
 TEST(http_server, survives_random_bytes_and_random_json) {
   test_server ts;
   auto rng = winnow::testing::seeded_rng(1234);
