@@ -245,6 +245,11 @@ def own_checks(spec, spec_bytes, base, port, catalogue):
     expect(spec, "ingest into an unknown class",
            request(base, "POST", "/v1/documents?class=nope", docs, dict(admin, **js)),
            "/v1/documents", "POST", 400, "invalid_field")
+    deep = b"[" * 100000 + b"]" * 100000
+    expect(spec, "ingest with metadata nested 100,000 deep",
+           request(base, "POST", "/v1/documents",
+                   b'[{"id": "deep", "text": "t", "metadata": {"a": ' + deep + b"}}]", dict(admin, **js)),
+           "/v1/documents", "POST", 400, "invalid_json")
     ndjson = b'{"id": "contract-3", "text": "Obsidian is volcanic glass."}\nnot json\n'
     got = request(base, "POST", "/v1/documents", ndjson, dict(admin, **{"Content-Type": "application/x-ndjson"}))
     expect(spec, "NDJSON ingest with a line that is not JSON", got, "/v1/documents", "POST", 200)

@@ -196,8 +196,8 @@ TEST(http_server, answers_bad_input_with_4xx_naming_the_field) {
 }
 
 // Regression: 100,000 nested arrays in a document's metadata (a 200 KB body, well under
-// the ingest limit) overflowed the io thread's stack and killed the process. Found by
-// probing the API contract (tests/http/openapi_contract_test.py); now a 400.
+// the ingest limit) overflowed the io thread's stack and killed the process (found by
+// hand while writing the API contract test); now a 400.
 TEST(http_server, refuses_deeply_nested_json_and_keeps_serving) {
   test_server ts;
   test_client c(ts.port());
