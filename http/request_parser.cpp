@@ -78,6 +78,13 @@ std::optional<input_error> parse_json(std::string_view text, std::string_view wh
     return err("invalid_json", "",
                std::string(where) + "malformed JSON at byte offset " + std::to_string(offset + at) +
                    ": " + what);
+  } catch (const json::exception& e) {
+    // A number beyond a double ("1e400") is out_of_range.406, thrown while parsing: bad
+    // input, not a server error (it was answered 500 until the API contract work found it).
+    std::string what = e.what();
+    auto bracket = what.find("] ");
+    if (bracket != std::string::npos) what = what.substr(bracket + 2);
+    return err("invalid_json", "", std::string(where) + "invalid JSON: " + what);
   }
   return std::nullopt;
 }

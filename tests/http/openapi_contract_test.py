@@ -245,6 +245,9 @@ def own_checks(spec, spec_bytes, base, port, catalogue):
     expect(spec, "ingest into an unknown class",
            request(base, "POST", "/v1/documents?class=nope", docs, dict(admin, **js)),
            "/v1/documents", "POST", 400, "invalid_field")
+    expect(spec, "search with a number beyond a double",
+           request(base, "POST", "/v1/search", b'{"query": "x", "k": 1e400}', dict(read, **js)),
+           "/v1/search", "POST", 400, "invalid_json")
     deep = b"[" * 100000 + b"]" * 100000
     expect(spec, "ingest with metadata nested 100,000 deep",
            request(base, "POST", "/v1/documents",

@@ -177,6 +177,26 @@ TEST(parse_document_batch, refuses_json_nested_deeper_than_the_limit) {
   EXPECT_EQ(search.error.error, "invalid_json");
 }
 
+// Regression: a number beyond a double made nlohmann throw out_of_range (not
+// parse_error) while parsing, which the server answered 500.
+TEST(parse_search_request, refuses_a_number_beyond_a_double_as_invalid_json) {
+  auto p = parse_search_request(R"({"query":"x","k":1e400})", opts());
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error.error, "invalid_json");
+  EXPECT_NE(p.error.detail.find("number overflow parsing '1e400'"), std::string::npos) << p.error.detail;
+  auto batch = parse_document_batch(R"([{"id":"a","text":"x","metadata":{"n":-1e999}}])",
+                                    "application/json", opts());
+  ASSERT_FALSE(batch.ok());
+  EXPECT_EQ(batch.error.error, "invalid_json");
+  auto nd = parse_document_batch("{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\",\"text\":\"y\",\"metadata\":{\"n\":1e400}}\n",
+                                 "application/x-ndjson", opts());
+  ASSERT_TRUE(nd.ok()) << nd.error.detail;
+  EXPECT_TRUE((*nd.value)[0].doc);
+  EXPECT_FALSE((*nd.value)[1].doc);
+  EXPECT_NE((*nd.value)[1].error.find("line 2: invalid JSON: number overflow"), std::string::npos)
+      << (*nd.value)[1].error;
+}
+
 TEST(utf8, accepts_well_formed_and_locates_ill_formed_sequences) {
   EXPECT_TRUE(valid_utf8("plain ascii"));
   EXPECT_TRUE(valid_utf8("caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80"));

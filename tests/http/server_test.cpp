@@ -217,6 +217,18 @@ TEST(http_server, refuses_deeply_nested_json_and_keeps_serving) {
   EXPECT_EQ(c.request("GET", "/healthz").status, 200u);
 }
 
+// Regression: a number beyond a double ("k": 1e400) was answered 500 (nlohmann throws
+// out_of_range while parsing); it is malformed input.
+TEST(http_server, answers_a_number_beyond_a_double_400) {
+  test_server ts;
+  test_client c(ts.port());
+  expect_error(c.request("POST", "/v1/search", R"({"query":"x","k":1e400})"), 400, "invalid_json",
+               "number overflow");
+  expect_error(c.request("POST", "/v1/documents", R"([{"id":"a","text":"x","metadata":{"n":1e400}}])",
+                         {{"Content-Type", "application/json"}}),
+               400, "invalid_json", "number overflow");
+}
+
 TEST(http_server, survives_random_bytes_and_random_json) {
   test_server ts;
   auto rng = winnow::testing::seeded_rng(1234);
