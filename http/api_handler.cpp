@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "http/engine_api.hpp"
 #include "http/metrics.hpp"
+#include "http/openapi_document.hpp"
 #include "http/request_parser.hpp"
 #include "http/responder.hpp"
 #include "http/search_page.hpp"
@@ -99,6 +100,7 @@ void api_handler::handle(const api_request& req, const std::shared_ptr<responder
     if (path == "/") m = {"page", "GET", role::read, true};
     else if (path == "/healthz") m = {"healthz", "GET", role::read, true};
     else if (path == "/readyz") m = {"readyz", "GET", role::read, true};
+    else if (path == "/openapi.yaml") m = {"openapi", "GET", role::read, true};
     else if (path == "/metrics") m = {"metrics", "GET", role::admin, false};
     else if (path == "/v1/search") m = {"search", "POST", role::read, false};
     else if (path == "/v1/documents") m = {"documents_post", "POST", role::write, false};
@@ -151,6 +153,11 @@ void api_handler::handle(const api_request& req, const std::shared_ptr<responder
       resp.content_type = "text/html; charset=utf-8";
       resp.body = std::string(search_page_html());
       resp.headers.emplace_back("Cache-Control", "no-cache");
+      r->respond(std::move(resp));
+    } else if (label == "openapi") {
+      api_response resp;
+      resp.content_type = "application/yaml; charset=utf-8";
+      resp.body = std::string(openapi_yaml());
       r->respond(std::move(resp));
     } else if (label == "healthz") {
       r->respond(api_response::json(200, R"({"status":"ok"})"));

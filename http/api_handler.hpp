@@ -6,6 +6,7 @@
 //   GET    /                     search page (public)
 //   GET    /healthz              process up (public)
 //   GET    /readyz               engine readiness (public)
+//   GET    /openapi.yaml         this API's contract, docs/openapi.yaml (public)
 //   GET    /metrics              Prometheus text (role admin)
 //   POST   /v1/search            role read
 //   POST   /v1/documents         role write; ?class= picks the ingest class

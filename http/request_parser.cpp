@@ -29,15 +29,43 @@ parsed<T> fail(input_error e) {
 
 const char* type_name(const json& j) { return j.type_name(); }
 
+// Where the nesting of arrays and objects in `text` first goes deeper than
+// `limit` (a byte offset), or npos. Brackets inside strings do not count.
+size_t too_deep_at(std::string_view text, size_t limit) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
 // Parses `text` as JSON; on failure, the error says where. Invalid UTF-8 is
 // reported by its byte offset before the JSON parser sees it (its own message
 // would be less precise). `offset` shifts byte offsets (NDJSON lines).
+// Nesting deeper than max_json_depth is refused before parsing: nlohmann's
+// dump() recurses once per level, and a 200 KB body of nested arrays in a
+// document's metadata overflowed the io thread's stack and killed the server.
 std::optional<input_error> parse_json(std::string_view text, std::string_view where,
                                       size_t offset, json* out) {
   size_t bad = 0;
   if (!valid_utf8(text, &bad))
     return err("invalid_utf8", "",
                std::string(where) + "invalid UTF-8 at byte offset " + std::to_string(offset + bad));
+  if (size_t at = too_deep_at(text, max_json_depth); at != std::string_view::npos)
+    return err("invalid_json", "",
+               std::string(where) + "JSON nested deeper than " + std::to_string(max_json_depth) +
+                   " levels at byte offset " + std::to_string(offset + at));
   try {
     *out = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
@@ -50,6 +78,13 @@ std::optional<input_error> parse_json(std::string_view text, std::string_view wh
     return err("invalid_json", "",
                std::string(where) + "malformed JSON at byte offset " + std::to_string(offset + at) +
                    ": " + what);
+  } catch (const json::exception& e) {
+    // A number beyond a double ("1e400") is out_of_range.406, thrown while parsing: bad
+    // input, not a server error (it was answered 500 until the API contract work found it).
+    std::string what = e.what();
+    auto bracket = what.find("] ");
+    if (bracket != std::string::npos) what = what.substr(bracket + 2);
+    return err("invalid_json", "", std::string(where) + "invalid JSON: " + what);
   }
   return std::nullopt;
 }

@@ -3,6 +3,7 @@
 // name the field, the document index or line, and the byte offset. Pure
 // functions: no I/O, no engine.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,10 @@
 #include "http/server_options.hpp"
 
 namespace winnow::http {
+
+// Arrays and objects nested deeper than this in a request body are refused
+// (400 invalid_json) before the body is parsed.
+inline constexpr size_t max_json_depth = 64;
 
 struct input_error {
   std::string error;   // "invalid_json", "invalid_utf8", "missing_field", "invalid_field", ...

@@ -136,6 +136,67 @@ TEST(parse_document_batch, refuses_unparseable_or_empty_batches) {
   EXPECT_NE(many.error.detail.find("more than 2 documents"), std::string::npos);
 }
 
+// Regression: a document whose metadata held 100,000 nested arrays (a 200 KB body)
+// overflowed the io thread's stack in nlohmann's recursive dump() and killed the server.
+std::string nested(size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); }
+
+TEST(parse_document_batch, refuses_json_nested_deeper_than_the_limit) {
+  // [ {  "metadata": { "a": [[...]] } } ]: the array, the document and the metadata object
+  // are three levels, so 61 arrays reach the limit exactly.
+  auto batch = [](size_t arrays) {
+    return "[{\"id\":\"d\",\"text\":\"t\",\"metadata\":{\"a\":" + nested(arrays) + "}}]";
+  };
+  auto at_limit = parse_document_batch(batch(max_json_depth - 3), "application/json", opts());
+  ASSERT_TRUE(at_limit.ok()) << at_limit.error.detail;
+  EXPECT_TRUE((*at_limit.value)[0].doc);
+  for (size_t arrays : {max_json_depth - 2, size_t{100000}}) {
+    auto deep = parse_document_batch(batch(arrays), "application/json", opts());
+    ASSERT_FALSE(deep.ok()) << arrays;
+    EXPECT_EQ(deep.error.error, "invalid_json");
+    EXPECT_NE(deep.error.detail.find("nested deeper than 64 levels at byte offset " +
+                                     std::to_string(37 + max_json_depth - 2)),
+              std::string::npos)
+        << deep.error.detail;
+  }
+  // Brackets inside strings are text, not nesting.
+  EXPECT_TRUE(parse_document_batch("[{\"id\":\"d\",\"text\":\"" + nested(1000) + "\\\"[\"}]",
+                                   "application/json", opts())
+                  .ok());
+  // NDJSON: only the deep line is rejected.
+  auto nd = parse_document_batch("{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\",\"text\":" + nested(100000) + "}\n",
+                                 "application/x-ndjson", opts());
+  ASSERT_TRUE(nd.ok()) << nd.error.detail;
+  ASSERT_EQ(nd.value->size(), 2u);
+  EXPECT_TRUE((*nd.value)[0].doc);
+  EXPECT_FALSE((*nd.value)[1].doc);
+  EXPECT_NE((*nd.value)[1].error.find("line 2: JSON nested deeper than"), std::string::npos)
+      << (*nd.value)[1].error;
+  // Search bodies too.
+  auto search = parse_search_request("{\"query\":\"x\",\"k\":" + nested(30000) + "}", opts());
+  ASSERT_FALSE(search.ok());
+  EXPECT_EQ(search.error.error, "invalid_json");
+}
+
+// Regression: a number beyond a double made nlohmann throw out_of_range (not
+// parse_error) while parsing, which the server answered 500.
+TEST(parse_search_request, refuses_a_number_beyond_a_double_as_invalid_json) {
+  auto p = parse_search_request(R"({"query":"x","k":1e400})", opts());
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error.error, "invalid_json");
+  EXPECT_NE(p.error.detail.find("number overflow parsing '1e400'"), std::string::npos) << p.error.detail;
+  auto batch = parse_document_batch(R"([{"id":"a","text":"x","metadata":{"n":-1e999}}])",
+                                    "application/json", opts());
+  ASSERT_FALSE(batch.ok());
+  EXPECT_EQ(batch.error.error, "invalid_json");
+  auto nd = parse_document_batch("{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\",\"text\":\"y\",\"metadata\":{\"n\":1e400}}\n",
+                                 "application/x-ndjson", opts());
+  ASSERT_TRUE(nd.ok()) << nd.error.detail;
+  EXPECT_TRUE((*nd.value)[0].doc);
+  EXPECT_FALSE((*nd.value)[1].doc);
+  EXPECT_NE((*nd.value)[1].error.find("line 2: invalid JSON: number overflow"), std::string::npos)
+      << (*nd.value)[1].error;
+}
+
 TEST(utf8, accepts_well_formed_and_locates_ill_formed_sequences) {
   EXPECT_TRUE(valid_utf8("plain ascii"));
   EXPECT_TRUE(valid_utf8("caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80"));

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <future>
 #include <iterator>
 #include <random>
@@ -57,6 +58,23 @@ TEST(http_server, serves_health_readiness_page_and_metrics) {
   EXPECT_NE(m.body.find("winnow_http_requests_total{class=\"\",code=\"200\",route=\"healthz\"} 1"),
             std::string::npos)
       << m.body;
+}
+
+// The API contract is embedded in the binary: GET /openapi.yaml answers the bytes of
+// docs/openapi.yaml as built, without reading the source tree at run time.
+TEST(http_server, serves_its_openapi_document) {
+  test_server ts;
+  test_client c(ts.port());
+  auto r = c.request("GET", "/openapi.yaml");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/yaml; charset=utf-8");
+  std::ifstream in(std::string(WINNOW_SOURCE_DIR) + "/docs/openapi.yaml", std::ios::binary);
+  std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(r.body, file) << "rebuild after editing docs/openapi.yaml";
+  EXPECT_EQ(r.body.rfind("openapi: 3.", 0), 0u);
+  auto wrong = c.request("POST", "/openapi.yaml", "{}");
+  EXPECT_EQ(wrong.status, 405u);
+  EXPECT_EQ(wrong.header("allow"), "GET");
 }
 
 TEST(http_server, ingests_searches_gets_and_deletes_documents) {
@@ -177,6 +195,40 @@ TEST(http_server, answers_bad_input_with_4xx_naming_the_field) {
   EXPECT_EQ(c.request("GET", "/healthz").status, 200u);
 }
 
+// Regression: 100,000 nested arrays in a document's metadata (a 200 KB body, well under
+// the ingest limit) overflowed the io thread's stack and killed the process (found by
+// hand while writing the API contract test); now a 400.
+TEST(http_server, refuses_deeply_nested_json_and_keeps_serving) {
+  test_server ts;
+  test_client c(ts.port());
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  expect_error(c.request("POST", "/v1/documents",
+                         R"([{"id":"deep","text":"t","metadata":{"a":)" + deep + "}}]",
+                         {{"Content-Type", "application/json"}}),
+               400, "invalid_json", "nested deeper than 64 levels");
+  auto nd = c.request("POST", "/v1/documents",
+                      "{\"id\":\"ok\",\"text\":\"fine\"}\n{\"id\":\"deep\",\"text\":" + deep + "}\n",
+                      {{"Content-Type", "application/x-ndjson"}});
+  ASSERT_EQ(nd.status, 200u) << nd.body;
+  EXPECT_EQ(nd.json()["accepted"], 1);
+  EXPECT_EQ(nd.json()["rejected"], 1);
+  expect_error(c.request("POST", "/v1/search", R"({"query":"x","k":)" + std::string(30000, '[') + "}"),
+               400, "invalid_json", "nested deeper");
+  EXPECT_EQ(c.request("GET", "/healthz").status, 200u);
+}
+
+// Regression: a number beyond a double ("k": 1e400) was answered 500 (nlohmann throws
+// out_of_range while parsing); it is malformed input.
+TEST(http_server, answers_a_number_beyond_a_double_400) {
+  test_server ts;
+  test_client c(ts.port());
+  expect_error(c.request("POST", "/v1/search", R"({"query":"x","k":1e400})"), 400, "invalid_json",
+               "number overflow");
+  expect_error(c.request("POST", "/v1/documents", R"([{"id":"a","text":"x","metadata":{"n":1e400}}])",
+                         {{"Content-Type", "application/json"}}),
+               400, "invalid_json", "number overflow");
+}
+
 TEST(http_server, survives_random_bytes_and_random_json) {
   test_server ts;
   auto rng = winnow::testing::seeded_rng(1234);
@@ -234,6 +286,7 @@ TEST(http_server, enforces_the_auth_matrix) {
       {"GET", "/healthz", "", "", 200},
       {"GET", "/readyz", "", "", 200},
       {"GET", "/", "", "", 200},
+      {"GET", "/openapi.yaml", "", "", 200},
       {"POST", "/v1/search", search, "", 401},
       {"POST", "/v1/search", search, "nope", 401},
       {"POST", "/v1/search", search, "k-read", 200},
