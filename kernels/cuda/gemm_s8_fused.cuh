@@ -1,0 +1,18 @@
+#pragma once
+// gemm_s8s8_fused (kernels/backend.hpp): the linear layer with its whole
+// epilogue. The int32 product comes from cuBLASLt's IMMA kernels where
+// lt_shape_rules.hpp allows (M > 16, N, K multiples of 8), else from our own
+// dp4a kernels (gemm_s8.cuh); one epilogue kernel then applies per-row x
+// per-channel scales, bias, GELU and writes f32, f16 or s8 with per-row
+// scales. Why our own epilogue rather than cuBLASLt's: its int8 IMMA path
+// scales by alpha (a scalar, or one vector along one dimension) and has no
+// per-row x per-column scaling, no GELU on an int32 accumulator and no
+// dynamic per-row requantization (docs/gpu.md "The fused graph").
+
+#include "kernels/cuda/common.cuh"
+
+namespace winnow::kernels::cuda {
+
+status cuda_op_gemm_s8s8_fused(context& ctx, const gemm_s8s8_fused_op& o);
+
+}  // namespace winnow::kernels::cuda
