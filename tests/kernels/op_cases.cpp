@@ -351,9 +351,12 @@ op_case attention_f16_case(int32_t b, int32_t l, int32_t heads, int32_t head_dim
   std::string lens;
   for (int32_t x : lengths) lens += (lens.empty() ? "" : "-") + std::to_string(x);
   c.vars = kv("B", b) + "," + kv("L", l) + "," + kv("heads", heads) + "," + kv("head_dim", head_dim) + ",lengths=" + lens;
-  // The reference widens the same f16 inputs; a tensor-core kernel adds P
-  // rounded to f16 (relative 2^-11 per weight) and f32 accumulation order.
-  c.max_nmse = 1e-5;
+  // The reference widens the same f16 inputs; the tensor-core kernel adds P
+  // rounded to f16 (relative 2^-11 per weight) and f32 accumulation order. An
+  // emulation of its arithmetic on the CPU gave NMSE 1e-9..3e-8 on these
+  // shapes; 1e-6 leaves room for the GPU's expf and summation order, while a
+  // masking or tiling bug gives 1e-3 and more.
+  c.max_nmse = 1e-6;
   c.build = [=](std::mt19937_64& rng) {
     op_graph g;
     const int64_t h = static_cast<int64_t>(heads) * head_dim;
