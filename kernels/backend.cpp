@@ -8,6 +8,7 @@ const char* to_string(dtype t) {
     case dtype::s8: return "s8";
     case dtype::s32: return "s32";
     case dtype::u8: return "u8";
+    case dtype::f16: return "f16";
   }
   return "?";
 }
@@ -22,6 +23,9 @@ struct op_name_visitor {
   const char* operator()(const attention_op&) const { return "attention"; }
   const char* operator()(const embed_op&) const { return "embed"; }
   const char* operator()(const pool_op&) const { return "pool"; }
+  const char* operator()(const gemm_s8s8_fused_op&) const { return "gemm_s8s8_fused"; }
+  const char* operator()(const residual_layernorm_quantize_op&) const { return "residual_layernorm_quantize"; }
+  const char* operator()(const attention_f16_op&) const { return "attention_f16"; }
 };
 }  // namespace
 

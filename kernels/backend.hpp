@@ -26,10 +26,12 @@
 namespace winnow::kernels {
 
 // u8 holds asymmetrically quantized activations (see quantize_rows_f32_s8_op).
-enum class dtype : uint8_t { f32, s8, s32, u8 };
+// f16 is IEEE binary16 (kernels/f16.hpp converts on the host), the GPU graph's
+// attention input (tensor cores take f16; see attention_f16_op).
+enum class dtype : uint8_t { f32, s8, s32, u8, f16 };
 
 constexpr size_t dtype_size(dtype t) {
-  return t == dtype::s8 || t == dtype::u8 ? 1 : 4;
+  return t == dtype::s8 || t == dtype::u8 ? 1 : t == dtype::f16 ? 2 : 4;
 }
 const char* to_string(dtype t);
 
@@ -165,6 +167,63 @@ struct embed_op {
   tensor out;          // f32 [B * L, H]
 };
 
+// ---- Fused ops (the GPU graph; docs/gpu.md "The fused graph") -------------
+// Each is defined as a composition of the ops above, and the CPU backend
+// implements it as exactly that composition: the oracle for the fused CUDA
+// kernels. The encoder uses them where supports() says yes and the backend
+// does not take u8 activations (model/encoder.cpp, int8_graph).
+
+// The linear layer with its whole epilogue: with s8 `a` and row-layout or
+// packed `b` as gemm_s8s8_f32_op,
+//   y[m, n] = (sum_k a[m, k] * b[n, k]) * a_scales[m] * b_scales[n] + bias[n]
+//   y = gelu ? gelu_erf(y) : y                       (gelu_op's GELU)
+// then by out's dtype: f32 -> out = y; f16 -> out = y rounded to nearest even;
+// s8 -> out, out_scales = quantize_rows_f32_s8_op's symmetric form of y (a
+// per-row scale computed from the row itself: no calibration, and the same
+// numbers the unfused graph's separate quantize makes). out_scales is absent
+// unless out is s8.
+struct gemm_s8s8_fused_op {
+  tensor a;           // s8  [M, K]
+  tensor a_scales;    // f32 [M, 1]
+  tensor b;           // s8  [N, K]
+  tensor b_scales;    // f32 [N, 1]
+  tensor bias;        // f32 [1, N], optional
+  tensor out;         // f32, f16 or s8 [M, N]
+  tensor out_scales;  // f32 [M, 1] when out is s8 (written); absent otherwise
+  bool gelu = false;
+  weight_layout b_layout = weight_layout::rows;
+};
+
+// add_residual_layernorm_op followed by quantize_rows_f32_s8_op's symmetric
+// form of its output: out = LayerNorm(x + residual) * gamma + beta (f32, kept:
+// it is the next block's residual; may alias x), then q, q_scales = per-row s8
+// of out. One pass over the row instead of two kernels and a reread.
+struct residual_layernorm_quantize_op {
+  tensor x;         // f32 [M, H]
+  tensor residual;  // f32 [M, H], optional
+  tensor gamma;     // f32 [1, H]
+  tensor beta;      // f32 [1, H]
+  float eps = 1e-12f;
+  tensor out;       // f32 [M, H]
+  tensor q;         // s8  [M, H]
+  tensor q_scales;  // f32 [M, 1]
+};
+
+// attention_op with f16 q, k, v (what tensor cores take): the CPU reference
+// widens qkv to f32 exactly and runs attention_op; a backend computes in at
+// least f16 inputs with f32 accumulation and an f32 softmax. Same masking and
+// zeroed padding rows as attention_op.
+struct attention_f16_op {
+  tensor qkv;      // f16 [B * L, 3 * H]
+  tensor lengths;  // s32 [B, 1]
+  int32_t batch = 0;
+  int32_t seq_len = 0;
+  int32_t heads = 0;
+  int32_t head_dim = 0;
+  float scale = 0.f;
+  tensor out;      // f32 [B * L, H]
+};
+
 enum class pooling { mean, cls };
 
 // out[b] = pool(hidden rows of sequence b, first lengths[b] rows), then
@@ -180,7 +239,8 @@ struct pool_op {
 };
 
 using op = std::variant<quantize_rows_f32_s8_op, gemm_s8s8_f32_op, gemm_f32_op,
-                        add_residual_layernorm_op, gelu_op, attention_op, embed_op, pool_op>;
+                        add_residual_layernorm_op, gelu_op, attention_op, embed_op, pool_op,
+                        gemm_s8s8_fused_op, residual_layernorm_quantize_op, attention_f16_op>;
 
 // "gemm_s8s8_f32" etc.: the op's name, for logs and test names.
 const char* op_name(const op& o);

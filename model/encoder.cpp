@@ -20,6 +20,14 @@ using kernels::tensor;
 // the caches: on the CPU, 8192-row chunks measured ~25% slower than 1024.
 constexpr int64_t max_chunk_rows = 1024;  // B * L token rows
 constexpr int64_t max_chunk_texts = 64;
+// A GPU is the opposite: a 1,024-row chunk leaves most of an H100's 132 SMs
+// idle in every GEMM (a 1024 x 384 output is 24 tiles of 128 x 128) and pays
+// ~60 launches per chunk. 16k token rows (issue 18: >= 16k tokens for bulk)
+// give each GEMM hundreds of tiles; the workspace is then ~0.4 GB (the f32
+// FFN activations and the int32 GEMM scratch, 100 MB each), small next to a
+// GPU's memory. Not yet measured on a GPU (docs/gpu.md).
+constexpr int64_t gpu_chunk_rows = 16384;
+constexpr int64_t gpu_chunk_texts = 1024;
 
 // The four matmuls of a layer, by what feeds them.
 enum class linear_role { qkv, attn_out, ffn_in, ffn_out };
@@ -60,6 +68,60 @@ bool takes_u8_activations(const kernels::backend& backend, const linear_weights&
   return !w.w_s8.view.empty() && !w.w_sums.view.empty() && backend.supports(probe);
 }
 
+// Whether `backend` runs the fused graph's linear and LayerNorm ops on these
+// weights (never-run ops again; the FFN-in linear stands for all four, which
+// share dtypes and layout).
+bool takes_fused_ops(const kernels::backend& backend, const layer_weights& l) {
+  static int32_t dummy;
+  const linear_weights& w = l.ffn_in;
+  if (w.w_s8.view.empty()) return false;
+  const int64_t h = w.w_s8.view.cols;
+  kernels::gemm_s8s8_fused_op g;
+  g.a = tensor::make(&dummy, dtype::s8, 1, h);
+  g.a_scales = tensor::make(&dummy, dtype::f32, 1, 1);
+  g.b = w.w_s8.view;
+  g.b_scales = w.w_scales.view;
+  g.bias = w.bias.view;
+  g.b_layout = w.w_s8_layout;
+  g.out = tensor::make(&dummy, dtype::s8, 1, w.w_s8.view.rows);
+  g.out_scales = tensor::make(&dummy, dtype::f32, 1, 1);
+  g.gelu = true;
+  kernels::residual_layernorm_quantize_op r;
+  r.x = tensor::make(&dummy, dtype::f32, 1, h);
+  r.residual = r.x;
+  r.gamma = l.ln1_gamma.view;
+  r.beta = l.ln1_beta.view;
+  r.out = r.x;
+  r.q = tensor::make(&dummy, dtype::s8, 1, h);
+  r.q_scales = tensor::make(&dummy, dtype::f32, 1, 1);
+  return backend.supports(g) && backend.supports(r);
+}
+
+// Whether the fused graph's QKV linear can write f16 and attention read it.
+bool takes_f16_attention(const kernels::backend& backend, const layer_weights& l, const model_config& c) {
+  static int32_t dummy;
+  const linear_weights& w = l.qkv;
+  const int64_t h = c.hidden_size;
+  kernels::gemm_s8s8_fused_op g;
+  g.a = tensor::make(&dummy, dtype::s8, 1, h);
+  g.a_scales = tensor::make(&dummy, dtype::f32, 1, 1);
+  g.b = w.w_s8.view;
+  g.b_scales = w.w_scales.view;
+  g.bias = w.bias.view;
+  g.b_layout = w.w_s8_layout;
+  g.out = tensor::make(&dummy, dtype::f16, 1, 3 * h);
+  kernels::attention_f16_op a;
+  a.qkv = tensor::make(&dummy, dtype::f16, 1, 3 * h);
+  a.lengths = tensor::make(&dummy, dtype::s32, 1, 1);
+  a.batch = 1;
+  a.seq_len = 1;
+  a.heads = c.num_heads;
+  a.head_dim = c.hidden_size / c.num_heads;
+  a.scale = 1.f;
+  a.out = tensor::make(&dummy, dtype::f32, 1, h);
+  return backend.supports(g) && backend.supports(a);
+}
+
 double cosine(const std::vector<float>& a, const std::vector<float>& b) {
   double dot = 0, na = 0, nb = 0;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -94,6 +156,11 @@ struct encoder::impl {
   // Which int8 matmul inputs are quantized as 7-bit asymmetric u8 rather
   // than symmetric s8 (see smoothed_role), indexed by linear_role.
   bool u8_input[4] = {false, false, false, false};
+  // The int8 graph (int8_graph in encoder.hpp): fused ops, and f16 attention.
+  bool fused = false;
+  bool f16_attention = false;
+  int64_t chunk_rows = max_chunk_rows;
+  int64_t chunk_texts = max_chunk_texts;
 
   // While set (at load, over the probe texts in fp32), linear() records each
   // input column's max |x| here, indexed [layer * 4 + role][k].
@@ -104,6 +171,9 @@ struct encoder::impl {
   int64_t capacity_rows = 0;
   int64_t capacity_batch = 0;
   kernels::buffer_ptr hidden, qkv, ctx, tmp, ffn, s8, scales, zero_points, ids, type_ids, lengths, pooled;
+  // The fused graph's s8 copy of `hidden` (and its row scales): the input of
+  // QKV and FFN-in, made by the LayerNorm that makes `hidden`.
+  kernels::buffer_ptr hidden_q, hidden_scales;
 
   status reserve(int64_t batch, int64_t rows);
   status record_input_range(const tensor& x, linear_role role);
@@ -118,6 +188,8 @@ struct encoder::impl {
   }
   status linear(const tensor& x, const linear_weights& w, linear_role role, const tensor& out, precision p);
   status run_chunk(const std::vector<const token_ids*>& chunk, precision p, std::vector<std::vector<float>>& out);
+  // One encoder layer of the fused int8 graph (int8_graph::fused).
+  status fused_layer(const layer_weights& l, const kernels::attention_op& shape, int64_t rows);
   status_or<std::vector<std::vector<float>>> run(const std::vector<token_ids>& batch, precision p);
 };
 
@@ -141,6 +213,10 @@ status encoder::impl::reserve(int64_t batch, int64_t rows) {
     WINNOW_RETURN_IF_ERROR(grow(zero_points, r * 4));
     WINNOW_RETURN_IF_ERROR(grow(ids, r * 4));
     WINNOW_RETURN_IF_ERROR(grow(type_ids, r * 4));
+    if (fused) {
+      WINNOW_RETURN_IF_ERROR(grow(hidden_q, r * h));
+      WINNOW_RETURN_IF_ERROR(grow(hidden_scales, r * 4));
+    }
     capacity_rows = rows;
   }
   if (batch > capacity_batch) {
@@ -252,7 +328,22 @@ status encoder::impl::run_chunk(const std::vector<const token_ids*>& chunk, prec
   WINNOW_RETURN_IF_ERROR(backend->run(e));
 
   const int head_dim = config.hidden_size / config.num_heads;
-  for (size_t i = 0; i < weights.layers.size(); ++i) {
+  if (p == precision::int8 && fused) {
+    // The fused graph: hidden's s8 copy for the first layer, then each layer
+    // keeps it up to date itself (residual_layernorm_quantize).
+    WINNOW_RETURN_IF_ERROR(backend->run(kernels::quantize_rows_f32_s8_op{
+        t_hidden, tensor::make(hidden_q.data(), dtype::s8, rows, h),
+        tensor::make(hidden_scales.data(), dtype::f32, rows, 1), tensor{}, tensor{}}));
+    kernels::attention_op shape;
+    shape.lengths = t_lengths;
+    shape.batch = static_cast<int32_t>(b);
+    shape.seq_len = static_cast<int32_t>(len);
+    shape.heads = config.num_heads;
+    shape.head_dim = head_dim;
+    shape.scale = 1.f / std::sqrt(static_cast<float>(head_dim));
+    for (const layer_weights& l : weights.layers) WINNOW_RETURN_IF_ERROR(fused_layer(l, shape, rows));
+  }
+  for (size_t i = 0; i < weights.layers.size() && !(p == precision::int8 && fused); ++i) {
     const layer_weights& l = weights.layers[i];
     current_layer = static_cast<int>(i);
     WINNOW_RETURN_IF_ERROR(linear(t_hidden, l.qkv, linear_role::qkv, t_qkv, p));
@@ -290,6 +381,80 @@ status encoder::impl::run_chunk(const std::vector<const token_ids*>& chunk, prec
   return {};
 }
 
+// The fused int8 layer. Between ops: s8 rows with per-row scales wherever a
+// GEMM reads them, f16 q/k/v for tensor-core attention, f32 only where a
+// LayerNorm or the residual needs it. 8 ops instead of the unfused graph's
+// 12 per layer; the f32 GELU input and its two extra passes are gone.
+status encoder::impl::fused_layer(const layer_weights& l, const kernels::attention_op& shape, int64_t rows) {
+  const int64_t h = config.hidden_size, inter = config.intermediate_size;
+  const tensor t_hidden = tensor::make(hidden.data(), dtype::f32, rows, h);
+  const tensor t_hidden_q = tensor::make(hidden_q.data(), dtype::s8, rows, h);
+  const tensor t_hidden_scales = tensor::make(hidden_scales.data(), dtype::f32, rows, 1);
+  const tensor t_ctx = tensor::make(ctx.data(), dtype::f32, rows, h);
+  const tensor t_tmp = tensor::make(tmp.data(), dtype::f32, rows, h);
+  const tensor t_scales = tensor::make(scales.data(), dtype::f32, rows, 1);
+  auto linear_op = [&](const tensor& a, const tensor& a_scales, const linear_weights& w, const tensor& out) {
+    kernels::gemm_s8s8_fused_op g;
+    g.a = a;
+    g.a_scales = a_scales;
+    g.b = w.w_s8.view;
+    g.b_scales = w.w_scales.view;
+    g.bias = w.bias.view;
+    g.b_layout = w.w_s8_layout;
+    g.out = out;
+    return g;
+  };
+  // QKV: f16 straight into tensor-core attention, or f32 into the f32 op.
+  if (f16_attention) {
+    const tensor qkv16 = tensor::make(qkv.data(), dtype::f16, rows, 3 * h);
+    WINNOW_RETURN_IF_ERROR(backend->run(linear_op(t_hidden_q, t_hidden_scales, l.qkv, qkv16)));
+    kernels::attention_f16_op a;
+    a.qkv = qkv16;
+    a.lengths = shape.lengths;
+    a.batch = shape.batch;
+    a.seq_len = shape.seq_len;
+    a.heads = shape.heads;
+    a.head_dim = shape.head_dim;
+    a.scale = shape.scale;
+    a.out = t_ctx;
+    WINNOW_RETURN_IF_ERROR(backend->run(a));
+  } else {
+    const tensor qkv32 = tensor::make(qkv.data(), dtype::f32, rows, 3 * h);
+    WINNOW_RETURN_IF_ERROR(backend->run(linear_op(t_hidden_q, t_hidden_scales, l.qkv, qkv32)));
+    kernels::attention_op a = shape;
+    a.qkv = qkv32;
+    a.out = t_ctx;
+    WINNOW_RETURN_IF_ERROR(backend->run(a));
+  }
+  // Attention output: the context's per-row s8 (a row spans every head, so
+  // the attention kernel, one head per block, cannot quantize it itself).
+  const tensor ctx_q = tensor::make(s8.data(), dtype::s8, rows, h);
+  WINNOW_RETURN_IF_ERROR(backend->run(kernels::quantize_rows_f32_s8_op{t_ctx, ctx_q, t_scales, tensor{}, tensor{}}));
+  WINNOW_RETURN_IF_ERROR(backend->run(linear_op(ctx_q, t_scales, l.attn_out, t_tmp)));
+  kernels::residual_layernorm_quantize_op ln1;
+  ln1.x = t_tmp;
+  ln1.residual = t_hidden;
+  ln1.gamma = l.ln1_gamma.view;
+  ln1.beta = l.ln1_beta.view;
+  ln1.eps = config.layer_norm_eps;
+  ln1.out = t_hidden;
+  ln1.q = t_hidden_q;
+  ln1.q_scales = t_hidden_scales;
+  WINNOW_RETURN_IF_ERROR(backend->run(ln1));
+  // FFN: GELU and the requantization in FFN-in's epilogue, so the
+  // intermediate activations exist only as s8 (4x less traffic than f32).
+  const tensor ffn_q = tensor::make(s8.data(), dtype::s8, rows, inter);
+  kernels::gemm_s8s8_fused_op ffn_in = linear_op(t_hidden_q, t_hidden_scales, l.ffn_in, ffn_q);
+  ffn_in.out_scales = t_scales;
+  ffn_in.gelu = true;
+  WINNOW_RETURN_IF_ERROR(backend->run(ffn_in));
+  WINNOW_RETURN_IF_ERROR(backend->run(linear_op(ffn_q, t_scales, l.ffn_out, t_tmp)));
+  kernels::residual_layernorm_quantize_op ln2 = ln1;
+  ln2.gamma = l.ln2_gamma.view;
+  ln2.beta = l.ln2_beta.view;
+  return backend->run(ln2);
+}
+
 status_or<std::vector<std::vector<float>>> encoder::impl::run(const std::vector<token_ids>& batch, precision p) {
   const int64_t limit = config.max_position_embeddings;
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -317,7 +482,7 @@ status_or<std::vector<std::vector<float>>> encoder::impl::run(const std::vector<
   size_t i = 0;
   while (i < order.size()) {
     const int64_t len = static_cast<int64_t>(batch[order[i]].size());  // longest in this chunk
-    const int64_t fit = std::max<int64_t>(1, std::min(max_chunk_texts, max_chunk_rows / len));
+    const int64_t fit = std::max<int64_t>(1, std::min(chunk_texts, chunk_rows / len));
     std::vector<const token_ids*> chunk;
     for (; i < order.size() && static_cast<int64_t>(chunk.size()) < fit; ++i) chunk.push_back(&batch[order[i]]);
     WINNOW_RETURN_IF_ERROR(run_chunk(chunk, p, sorted_out));
@@ -366,10 +531,32 @@ status_or<std::unique_ptr<encoder>> encoder::load(const std::string& model_dir, 
   if (int8 && !p->weights.layers.empty()) {
     const layer_weights& l0 = p->weights.layers[0];
     const linear_weights* by_role[4] = {&l0.qkv, &l0.attn_out, &l0.ffn_in, &l0.ffn_out};
+    bool any_u8 = false;
     for (int r = 0; r < 4; ++r) {
       p->u8_input[r] = takes_u8_activations(backend, *by_role[r]);
+      any_u8 = any_u8 || p->u8_input[r];
+    }
+    const bool can_fuse = takes_fused_ops(backend, l0);
+    switch (options.graph) {
+      case int8_graph::automatic: p->fused = can_fuse && !any_u8; break;
+      case int8_graph::unfused: p->fused = false; break;
+      case int8_graph::fused:
+        if (!can_fuse) {
+          return status::unsupported("encoder: the fused int8 graph was asked for, but " + backend.info().name +
+                                     " does not support its ops (gemm_s8s8_fused, residual_layernorm_quantize)");
+        }
+        p->fused = true;
+        break;
+    }
+    if (p->fused) {
+      for (bool& u : p->u8_input) u = false;  // s8 activations, so no smoothing either
+      p->f16_attention = takes_f16_attention(backend, l0, p->config);
     }
     WINNOW_RETURN_IF_ERROR(p->smooth_weights());
+  }
+  if (backend.info().kind == kernels::device_kind::cuda) {
+    p->chunk_rows = gpu_chunk_rows;
+    p->chunk_texts = gpu_chunk_texts;
   }
 
   p->active = options.requested;
@@ -406,6 +593,9 @@ status_or<std::unique_ptr<encoder>> encoder::load(const std::string& model_dir, 
     p->note = buf;
     if (p->active == precision::int8) p->gather_int8();
   }
+  if (p->active == precision::int8 && p->fused) {
+    p->note += p->f16_attention ? "; fused int8 graph, f16 attention" : "; fused int8 graph, f32 attention";
+  }
   return std::unique_ptr<encoder>(new encoder(std::move(p)));
 }
 
@@ -427,5 +617,7 @@ int encoder::max_tokens() const { return impl_->max_tokens; }
 precision encoder::active_precision() const { return impl_->active; }
 const std::string& encoder::precision_note() const { return impl_->note; }
 float encoder::probe_min_cosine() const { return impl_->probe_min; }
+bool encoder::fused_graph() const { return impl_->active == precision::int8 && impl_->fused; }
+bool encoder::f16_attention() const { return fused_graph() && impl_->f16_attention; }
 
 }  // namespace winnow::model

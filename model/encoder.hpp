@@ -38,12 +38,30 @@ const char* to_string(precision p);
 // "fp32" | "int8"; anything else is invalid_argument.
 status_or<precision> parse_precision(const std::string& s);
 
+// The int8 forward pass's shape (docs/architecture.md §12):
+// - unfused: quantize -> int8 GEMM (f32 out) -> GELU / LayerNorm ops, f32
+//   between ops; u8 activations and smoothing where the backend takes them
+//   (the CPU).
+// - fused: the GPU graph. int8 activations between ops where possible:
+//   gemm_s8s8_fused (scales, bias, GELU, requantization in the GEMM's
+//   epilogue), residual_layernorm_quantize, attention on f16 q/k/v
+//   (attention_f16, tensor cores) when the backend has it. s8 activations,
+//   no smoothing.
+// - automatic: fused when the backend supports the fused ops and does not
+//   take u8 activations (a GPU); unfused otherwise (the CPU, whose u8 AVX2
+//   kernels are faster than its reference fused ops).
+// Forcing `fused` on the CPU runs the GPU graph with the CPU's reference
+// implementations of the fused ops: how bench/cuda --check-on-cpu and
+// tests/model/encoder_fused_graph_test.cpp check the graph without a GPU.
+enum class int8_graph { automatic, unfused, fused };
+
 struct encoder_options {
   precision requested = precision::int8;
   int max_tokens = 0;            // per text incl. [CLS]/[SEP]; 0 = the model's max_seq_length
   int threads = 1;               // for the CPU backend that load() makes itself
   float min_int8_cosine = 0.99f; // int8 quality gate over the probe set (min cosine vs fp32)
   bool run_quality_gate = true;  // false skips the probe (tests that want raw int8)
+  int8_graph graph = int8_graph::automatic;  // fused needs a backend that supports the fused ops
 };
 
 class encoder {
@@ -82,6 +100,9 @@ class encoder {
   const std::string& precision_note() const;
   // The probe set's min cosine int8 vs fp32 (0 when no gate ran).
   float probe_min_cosine() const;
+  // Whether int8 runs the fused graph (int8_graph), and with f16 attention.
+  bool fused_graph() const;
+  bool f16_attention() const;
 
  private:
   struct impl;

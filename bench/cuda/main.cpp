@@ -2,9 +2,11 @@
 //   int8 GEMM on the encoder's shapes: our op (cuBLASLt IMMA + our epilogue,
 //     and our own kernels) vs cuBLASLt at its best (s8 -> s32, no epilogue)
 //     vs the device's dense int8 peak;
-//   end-to-end passages/s (128 tokens) at batch 32..1024 (MiniLM-L6 shapes);
-//   one query's latency (upload ids, encode, download the vector);
-//   a cross-check of the end-to-end graph against the CPU reference backend.
+//   end-to-end passages/s (128 tokens) at batch 32..1024 (MiniLM-L6 shapes),
+//     for the unfused int8 graph and the fused one (model/encoder.hpp
+//     int8_graph: fused epilogues, s8 between ops, f16 tensor-core attention);
+//   one query's latency (upload ids, encode, download the vector), both graphs;
+//   a cross-check of both graphs against the CPU reference backend.
 // Plain program (no Google Benchmark) because the GPU machines that run it
 // have only the CUDA toolkit; see tests/gpu/device-check.sh.
 //
@@ -185,20 +187,28 @@ void random_batch(std::mt19937_64& rng, int batch, int seq_len, bool full, std::
 std::string e2e_section(backend& be, bool quick) {
   const int seq_len = 128;
   const std::vector<int> batches = quick ? std::vector<int>{32, 256, 1024} : std::vector<int>{32, 64, 128, 256, 512, 1024};
-  auto g = minilm_graph::create(be, minilm_shape{}, batches.back(), seq_len, 42);
-  if (!g.ok()) return "{\"error\": " + jstr(g.get_status().to_string()) + "}";
   std::mt19937_64 rng(3);
   std::ostringstream j;
   j << "{\"seq_len\": " << seq_len << ", \"tokens_per_passage\": \"all 128 real (no padding)\", \"runs\": [";
   bool first = true;
-  for (auto path : {cuda::gemm_s8_path::automatic, cuda::gemm_s8_path::own}) {
-    if (!cuda::set_gemm_s8_path(be, path).ok()) break;
+  // The unfused graph on both int8 paths, then the fused graph (the one the
+  // encoder runs on a GPU, model/encoder.hpp int8_graph) on the default path.
+  struct variant {
+    bool fused;
+    cuda::gemm_s8_path path;
+  };
+  for (const variant v : {variant{false, cuda::gemm_s8_path::automatic}, variant{false, cuda::gemm_s8_path::own},
+                          variant{true, cuda::gemm_s8_path::automatic}}) {
+    auto g = minilm_graph::create(be, minilm_shape{}, batches.back(), seq_len, 42, v.fused);
+    if (!g.ok()) return "{\"error\": " + jstr(g.get_status().to_string()) + "}";
+    if (!cuda::set_gemm_s8_path(be, v.path).ok()) break;
     for (int b : batches) {
       std::vector<int32_t> ids, lengths;
       random_batch(rng, b, seq_len, true, ids, lengths);
       std::vector<float> out;
       auto t = time_per_call([&] { return (*g)->encode(ids, lengths, b, out); }, quick ? 0.2 : 0.5);
-      j << (first ? "" : ",") << "\n    {\"gemm_s8_path\": " << jstr(cuda::to_string(path)) << ", \"batch\": " << b;
+      j << (first ? "" : ",") << "\n    {\"graph\": " << jstr(v.fused ? "fused" : "unfused")
+        << ", \"gemm_s8_path\": " << jstr(cuda::to_string(v.path)) << ", \"batch\": " << b;
       first = false;
       if (t.ok()) {
         j << ", \"ms_per_batch\": " << jnum(*t * 1e3) << ", \"passages_per_s\": " << jnum(b / *t);
@@ -206,7 +216,7 @@ std::string e2e_section(backend& be, bool quick) {
         j << ", \"error\": " << jstr(t.get_status().to_string());
       }
       j << "}";
-      std::fprintf(stderr, "e2e %s batch %d done\n", cuda::to_string(path), b);
+      std::fprintf(stderr, "e2e %s %s batch %d done\n", v.fused ? "fused" : "unfused", cuda::to_string(v.path), b);
     }
   }
   cuda::set_gemm_s8_path(be, cuda::gemm_s8_path::automatic).ignore();
@@ -214,12 +224,12 @@ std::string e2e_section(backend& be, bool quick) {
   return j.str();
 }
 
-std::string query_section(backend& be) {
+std::string query_section(backend& be, bool fused) {
   std::ostringstream j;
   j << "[";
   bool first = true;
   for (int seq_len : {16, 32, 128}) {
-    auto g = minilm_graph::create(be, minilm_shape{}, 1, seq_len, 42);
+    auto g = minilm_graph::create(be, minilm_shape{}, 1, seq_len, 42, fused);
     if (!g.ok()) return "[{\"error\": " + jstr(g.get_status().to_string()) + "}]";
     std::mt19937_64 rng(5);
     std::vector<int32_t> ids, lengths;
@@ -247,22 +257,7 @@ std::string query_section(backend& be) {
   return j.str();
 }
 
-// The same seeded graph on the CPU reference backend and on the GPU, a small
-// mixed-length batch: cosine of each pooled vector.
-std::string check_section(backend& gpu) {
-  const int batch = 3, seq_len = 32;
-  auto cpu = make_cpu_backend(cpu_backend_options{1, true});
-  auto gc = minilm_graph::create(*cpu, minilm_shape{}, batch, seq_len, 42);
-  auto gg = minilm_graph::create(gpu, minilm_shape{}, batch, seq_len, 42);
-  if (!gc.ok() || !gg.ok()) return "{\"error\": \"graph creation failed\"}";
-  std::mt19937_64 rng(9);
-  std::vector<int32_t> ids, lengths;
-  random_batch(rng, batch, seq_len, false, ids, lengths);
-  lengths[0] = seq_len;
-  std::vector<float> want, got;
-  status s1 = (*gc)->encode(ids, lengths, batch, want);
-  status s2 = (*gg)->encode(ids, lengths, batch, got);
-  if (!s1.ok() || !s2.ok()) return "{\"error\": " + jstr(s1.ok() ? s2.to_string() : s1.to_string()) + "}";
+double min_cosine(const std::vector<float>& want, const std::vector<float>& got, int batch) {
   const int h = minilm_shape{}.hidden;
   double min_cos = 1.0;
   for (int b = 0; b < batch; ++b) {
@@ -275,9 +270,41 @@ std::string check_section(backend& gpu) {
     }
     min_cos = std::min(min_cos, d / std::sqrt(na * nb));
   }
-  const bool pass = min_cos >= 0.999;
-  return "{\"what\": \"seeded MiniLM-shaped int8 graph, batch 3 x 32 tokens (mixed lengths), CUDA vs CPU reference\", "
-         "\"min_cosine\": " + jnum(min_cos) + ", \"threshold\": 0.999, \"pass\": " + (pass ? "true" : "false") + "}";
+  return min_cos;
+}
+
+// Two seeded graphs on a small mixed-length batch: the minimum cosine of
+// their pooled vectors against `threshold`.
+std::string compare_graphs(backend& want_be, bool want_fused, backend& got_be, bool got_fused, const char* what,
+                           double threshold) {
+  const int batch = 3, seq_len = 32;
+  auto gw = minilm_graph::create(want_be, minilm_shape{}, batch, seq_len, 42, want_fused);
+  auto gg = minilm_graph::create(got_be, minilm_shape{}, batch, seq_len, 42, got_fused);
+  if (!gw.ok() || !gg.ok()) return "{\"error\": \"graph creation failed\", \"pass\": false}";
+  std::mt19937_64 rng(9);
+  std::vector<int32_t> ids, lengths;
+  random_batch(rng, batch, seq_len, false, ids, lengths);
+  lengths[0] = seq_len;
+  std::vector<float> want, got;
+  status s1 = (*gw)->encode(ids, lengths, batch, want);
+  status s2 = (*gg)->encode(ids, lengths, batch, got);
+  if (!s1.ok() || !s2.ok())
+    return "{\"error\": " + jstr(s1.ok() ? s2.to_string() : s1.to_string()) + ", \"pass\": false}";
+  const double min_cos = min_cosine(want, got, batch);
+  const bool pass = min_cos >= threshold;
+  return std::string("{\"what\": ") + jstr(what) + ", \"min_cosine\": " + jnum(min_cos) +
+         ", \"threshold\": " + jnum(threshold) + ", \"pass\": " + (pass ? "true" : "false") + "}";
+}
+
+// The same seeded graph on the CPU reference backend and on `be`.
+std::string check_section(backend& be, bool fused) {
+  auto cpu = make_cpu_backend(cpu_backend_options{1, true});
+  return compare_graphs(*cpu, fused, be, fused,
+                        fused ? "seeded MiniLM-shaped fused int8 graph (f16 attention), batch 3 x 32 tokens (mixed "
+                                "lengths), this backend vs the CPU reference"
+                              : "seeded MiniLM-shaped int8 graph, batch 3 x 32 tokens (mixed lengths), this backend "
+                                "vs the CPU reference",
+                        0.999);
 }
 
 int run(int argc, char** argv) {
@@ -290,11 +317,23 @@ int run(int argc, char** argv) {
     else if (a == "--quick") quick = true;
     else if (a == "--device" && i + 1 < argc) ordinal = std::atoi(argv[++i]);
     else if (a == "--check-on-cpu") {
-      // The graph's own sanity check without a GPU: CPU fast kernels vs reference.
+      // The graphs' own checks without a GPU: each graph on the CPU fast
+      // kernels vs the reference, and the fused graph (the GPU's, on the
+      // reference fused ops) vs the unfused one: they quantize at the same
+      // points, so only f16 attention and last-bit differences separate them.
       auto fast = make_cpu_backend(cpu_backend_options{2, false});
-      const std::string r = check_section(*fast);
-      std::printf("%s\n", r.c_str());
-      return r.find("\"pass\": true") != std::string::npos ? 0 : 1;
+      auto ref = make_cpu_backend(cpu_backend_options{1, true});
+      const std::string r[3] = {
+          check_section(*fast, false), check_section(*fast, true),
+          compare_graphs(*ref, false, *ref, true,
+                         "seeded MiniLM-shaped graph on the CPU reference: fused (f16 attention) vs unfused int8",
+                         0.99)};
+      bool pass = true;
+      std::printf("{\"unfused_fast_vs_reference\": %s,\n \"fused_fast_vs_reference\": %s,\n "
+                  "\"fused_vs_unfused\": %s}\n",
+                  r[0].c_str(), r[1].c_str(), r[2].c_str());
+      for (const std::string& x : r) pass = pass && x.find("\"pass\": true") != std::string::npos;
+      return pass ? 0 : 1;
     }
     else {
       std::fprintf(stderr, "usage: winnow_cuda_bench [--out FILE] [--quick] [--device N]\n");
@@ -321,9 +360,11 @@ int run(int argc, char** argv) {
     << ", \"total_memory_bytes\": " << info.total_memory_bytes << ", \"int8_dense_peak_tops\": "
     << jnum(peak.int8_dense_tops) << ", \"peak_clock_mhz\": " << peak.clock_mhz << ", \"boost_clock_mhz\": " << peak.boost_clock_mhz
     << ", \"peak_basis\": " << jstr(peak.basis) << "}";
-  j << ",\n  \"check\": " << check_section(**be);
+  j << ",\n  \"check\": " << check_section(**be, false);
+  j << ",\n  \"check_fused\": " << check_section(**be, true);
   std::fprintf(stderr, "check done\n");
-  j << ",\n  \"query_latency\": " << query_section(**be);
+  j << ",\n  \"query_latency\": " << query_section(**be, false);
+  j << ",\n  \"query_latency_fused\": " << query_section(**be, true);
   std::fprintf(stderr, "query done\n");
   j << ",\n  \"end_to_end\": " << e2e_section(**be, quick);
   j << ",\n  \"gemm_s8\": " << gemm_section(**be, ordinal, quick, peak);

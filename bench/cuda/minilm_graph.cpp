@@ -27,10 +27,11 @@ status_or<buffer> minilm_graph::alloc(size_t bytes) {
 }
 
 status_or<std::unique_ptr<minilm_graph>> minilm_graph::create(backend& be, const minilm_shape& s, int max_batch,
-                                                              int seq_len, uint64_t seed) {
+                                                              int seq_len, uint64_t seed, bool fused) {
   if (seq_len > s.max_positions || seq_len <= 0 || max_batch <= 0)
     return status::invalid_argument("minilm_graph: bad batch/seq_len");
   std::unique_ptr<minilm_graph> g(new minilm_graph(be, s, max_batch, seq_len));
+  g->fused_ = fused;
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> normal(0.f, 1.f);
   std::uniform_int_distribution<int> s8(-127, 127);
@@ -93,6 +94,10 @@ status_or<std::unique_ptr<minilm_graph>> minilm_graph::create(backend& be, const
   WINNOW_ASSIGN_OR_RETURN(g->xq_, make(dtype::s8, rows, s.ffn));
   WINNOW_ASSIGN_OR_RETURN(g->xs_, make(dtype::f32, rows, 1));
   WINNOW_ASSIGN_OR_RETURN(g->pooled_, make(dtype::f32, max_batch, h));
+  if (fused) {
+    WINNOW_ASSIGN_OR_RETURN(g->hq_, make(dtype::s8, rows, h));
+    WINNOW_ASSIGN_OR_RETURN(g->hs_, make(dtype::f32, rows, 1));
+  }
   WINNOW_RETURN_IF_ERROR(be.sync());
   return g;
 }
@@ -115,6 +120,82 @@ status minilm_graph::quantized_linear(const tensor& x, const layer& l, int which
   const tensor xs = rows_of(xs_, rows);
   WINNOW_RETURN_IF_ERROR(be_.run(quantize_rows_f32_s8_op{x, xq, xs}));
   return be_.run(gemm_s8s8_f32_op{xq, xs, l.w[which], l.w_scales[which], l.bias[which], out});
+}
+
+// The fused graph's layers (model/encoder.cpp fused_layer, on seeded weights).
+status minilm_graph::fused_layers(tensor& x, tensor& tmp, const tensor& lens, int batch, int64_t rows) {
+  const int64_t h = shape_.hidden;
+  const tensor hq = rows_of(hq_, rows), hs = rows_of(hs_, rows), xs = rows_of(xs_, rows);
+  const tensor ctx = rows_of(ctx_, rows);
+  tensor qkv16 = rows_of(qkv_, rows);  // the f32 buffer holds the f16 q/k/v with room to spare
+  qkv16.type = dtype::f16;
+  WINNOW_RETURN_IF_ERROR(be_.run(quantize_rows_f32_s8_op{x, hq, hs}));
+  auto linear = [&](const tensor& a, const tensor& as, const layer& l, int which, const tensor& out) {
+    gemm_s8s8_fused_op g;
+    g.a = a;
+    g.a_scales = as;
+    g.b = l.w[which];
+    g.b_scales = l.w_scales[which];
+    g.bias = l.bias[which];
+    g.out = out;
+    return g;
+  };
+  attention_f16_op a16;
+  a16.qkv = qkv16;
+  a16.lengths = lens;
+  a16.batch = batch;
+  a16.seq_len = seq_len_;
+  a16.heads = shape_.heads;
+  a16.head_dim = static_cast<int32_t>(h / shape_.heads);
+  a16.scale = 1.0f / std::sqrt(static_cast<float>(a16.head_dim));
+  a16.out = ctx;
+  const bool f16_attention = be_.supports(a16);
+  for (const layer& l : layers_) {
+    if (f16_attention) {
+      WINNOW_RETURN_IF_ERROR(be_.run(linear(hq, hs, l, 0, qkv16)));
+      WINNOW_RETURN_IF_ERROR(be_.run(a16));
+    } else {
+      const tensor qkv = rows_of(qkv_, rows);
+      WINNOW_RETURN_IF_ERROR(be_.run(linear(hq, hs, l, 0, qkv)));
+      attention_op a;
+      a.qkv = qkv;
+      a.lengths = lens;
+      a.batch = batch;
+      a.seq_len = seq_len_;
+      a.heads = a16.heads;
+      a.head_dim = a16.head_dim;
+      a.scale = a16.scale;
+      a.out = ctx;
+      WINNOW_RETURN_IF_ERROR(be_.run(a));
+    }
+    const tensor ctx_q = rows_of(cols_of(xq_, h), rows);
+    WINNOW_RETURN_IF_ERROR(be_.run(quantize_rows_f32_s8_op{ctx, ctx_q, xs}));
+    WINNOW_RETURN_IF_ERROR(be_.run(linear(ctx_q, xs, l, 1, tmp)));
+    residual_layernorm_quantize_op ln;
+    ln.x = tmp;
+    ln.residual = x;
+    ln.gamma = l.ln1_gamma;
+    ln.beta = l.ln1_beta;
+    ln.out = tmp;  // aliases x operand `tmp` (allowed), then the roles swap
+    ln.q = hq;
+    ln.q_scales = hs;
+    WINNOW_RETURN_IF_ERROR(be_.run(ln));
+    std::swap(x, tmp);
+    const tensor ffn_q = rows_of(cols_of(xq_, shape_.ffn), rows);
+    gemm_s8s8_fused_op up = linear(hq, hs, l, 2, ffn_q);
+    up.out_scales = xs;
+    up.gelu = true;
+    WINNOW_RETURN_IF_ERROR(be_.run(up));
+    WINNOW_RETURN_IF_ERROR(be_.run(linear(ffn_q, xs, l, 3, tmp)));
+    ln.x = tmp;
+    ln.residual = x;
+    ln.gamma = l.ln2_gamma;
+    ln.beta = l.ln2_beta;
+    ln.out = tmp;
+    WINNOW_RETURN_IF_ERROR(be_.run(ln));
+    std::swap(x, tmp);
+  }
+  return status::ok_status();
 }
 
 status minilm_graph::encode(const std::vector<int32_t>& ids, const std::vector<int32_t>& lengths, int batch,
@@ -142,7 +223,9 @@ status minilm_graph::encode(const std::vector<int32_t>& ids, const std::vector<i
   e.seq_len = seq_len_;
   e.out = x;
   WINNOW_RETURN_IF_ERROR(be_.run(e));
-  for (const layer& l : layers_) {
+  if (fused_) WINNOW_RETURN_IF_ERROR(fused_layers(x, tmp, lens, batch, rows));
+  for (size_t i = 0; !fused_ && i < layers_.size(); ++i) {
+    const layer& l = layers_[i];
     WINNOW_RETURN_IF_ERROR(quantized_linear(x, l, 0, rows, qkv));
     attention_op a;
     a.qkv = qkv;

@@ -101,6 +101,15 @@ class cpu_backend final : public backend {
   void dispatch(const attention_op& o) { ref_ ? cpu::attention_ref(o) : cpu::attention_fast(o, threads_); }
   void dispatch(const embed_op& o) { ref_ ? cpu::embed_ref(o) : cpu::embed_fast(o, threads_); }
   void dispatch(const pool_op& o) { cpu::pool_ref(o); }
+  void dispatch(const gemm_s8s8_fused_op& o) {
+    ref_ ? cpu::gemm_s8s8_fused_ref(o) : cpu::gemm_s8s8_fused_fast(o, threads_);
+  }
+  void dispatch(const residual_layernorm_quantize_op& o) {
+    ref_ ? cpu::residual_layernorm_quantize_ref(o) : cpu::residual_layernorm_quantize_fast(o, threads_);
+  }
+  void dispatch(const attention_f16_op& o) {
+    ref_ ? cpu::attention_f16_ref(o) : cpu::attention_f16_fast(o, threads_);
+  }
 
   int threads_;
   bool ref_;

@@ -46,6 +46,14 @@ void embed_fast(const embed_op& o, int threads);
 
 void pool_ref(const pool_op& o);
 
+// The fused ops, each the composition of the ops above that defines it.
+void gemm_s8s8_fused_ref(const gemm_s8s8_fused_op& o);
+void gemm_s8s8_fused_fast(const gemm_s8s8_fused_op& o, int threads);
+void residual_layernorm_quantize_ref(const residual_layernorm_quantize_op& o);
+void residual_layernorm_quantize_fast(const residual_layernorm_quantize_op& o, int threads);
+void attention_f16_ref(const attention_f16_op& o);
+void attention_f16_fast(const attention_f16_op& o, int threads);
+
 // Which SIMD level the fast variants use on this machine: "avx2" or "generic".
 const char* simd_level();
 bool has_avx2_fma();

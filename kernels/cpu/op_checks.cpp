@@ -155,6 +155,43 @@ struct checker {
     WINNOW_RETURN_IF_ERROR(check_indices(n, "lengths", o.lengths, int64_t{o.seq_len} + 1));
     return check(n, "out", o.out, dtype::f32, o.batch, o.hidden.cols);
   }
+  // The fused ops: the checks of the ops they are made of, plus their own
+  // output forms.
+  status operator()(const gemm_s8s8_fused_op& o) const {
+    const char* n = "gemm_s8s8_fused";
+    WINNOW_RETURN_IF_ERROR(check(n, "a", o.a, dtype::s8, -1, -1));
+    if (o.out.type != dtype::f32 && o.out.type != dtype::f16 && o.out.type != dtype::s8) {
+      return status::invalid_argument(std::string(n) + ": operand 'out' has dtype " + to_string(o.out.type) +
+                                      ", expected f32, f16 or s8");
+    }
+    WINNOW_RETURN_IF_ERROR(check(n, "out", o.out, o.out.type, o.a.rows, o.b.rows));
+    if (o.out.type == dtype::s8) {
+      WINNOW_RETURN_IF_ERROR(check(n, "out_scales", o.out_scales, dtype::f32, o.a.rows, 1));
+    } else if (!o.out_scales.empty()) {
+      return status::invalid_argument(std::string(n) + ": operand 'out_scales' is only for an s8 'out'");
+    }
+    // The matmul part, with an f32 stand-in for `out` (only its shape is read).
+    const tensor y{o.out.data, dtype::f32, o.out.rows, o.out.cols, o.out.cols};
+    return (*this)(gemm_s8s8_f32_op{o.a, o.a_scales, o.b, o.b_scales, o.bias, y, o.b_layout});
+  }
+  status operator()(const residual_layernorm_quantize_op& o) const {
+    const char* n = "residual_layernorm_quantize";
+    WINNOW_RETURN_IF_ERROR((*this)(add_residual_layernorm_op{o.x, o.residual, o.gamma, o.beta, o.eps, o.out}));
+    WINNOW_RETURN_IF_ERROR(check(n, "q", o.q, dtype::s8, o.x.rows, o.x.cols));
+    return check(n, "q_scales", o.q_scales, dtype::f32, o.x.rows, 1);
+  }
+  status operator()(const attention_f16_op& o) const {
+    const char* n = "attention_f16";
+    if (o.batch < 0 || o.seq_len < 0 || o.heads <= 0 || o.head_dim <= 0) {
+      return status::invalid_argument("attention_f16: batch, seq_len must be >= 0 and heads, head_dim > 0");
+    }
+    const int64_t h = static_cast<int64_t>(o.heads) * o.head_dim;
+    const int64_t rows = static_cast<int64_t>(o.batch) * o.seq_len;
+    WINNOW_RETURN_IF_ERROR(check(n, "qkv", o.qkv, dtype::f16, rows, 3 * h));
+    WINNOW_RETURN_IF_ERROR(check(n, "lengths", o.lengths, dtype::s32, o.batch, 1));
+    WINNOW_RETURN_IF_ERROR(check_indices(n, "lengths", o.lengths, int64_t{o.seq_len} + 1));
+    return check(n, "out", o.out, dtype::f32, rows, h);
+  }
 };
 
 }  // namespace

@@ -7,13 +7,16 @@
 #include <variant>
 
 #include "kernels/cuda/attention.cuh"
+#include "kernels/cuda/attention_f16.cuh"
 #include "kernels/cuda/common.cuh"
 #include "kernels/cuda/cublaslt_plans.cuh"
 #include "kernels/cuda/embed.cuh"
 #include "kernels/cuda/gelu.cuh"
 #include "kernels/cuda/gemm_f32.cuh"
 #include "kernels/cuda/gemm_s8.cuh"
+#include "kernels/cuda/gemm_s8_fused.cuh"
 #include "kernels/cuda/layernorm.cuh"
+#include "kernels/cuda/layernorm_quantize.cuh"
 #include "kernels/cuda/pool.cuh"
 #include "kernels/cuda/quantize.cuh"
 
@@ -41,6 +44,16 @@ struct supports_visitor {
   }
   bool operator()(const embed_op& o) const { return o.ids.type == dtype::s32 && o.out.type == dtype::f32; }
   bool operator()(const pool_op& o) const { return o.hidden.type == dtype::f32 && o.out.type == dtype::f32; }
+  bool operator()(const gemm_s8s8_fused_op& o) const {
+    return o.a.type == dtype::s8 && o.b.type == dtype::s8 && o.b_layout == weight_layout::rows &&
+           (o.out.type == dtype::f32 || o.out.type == dtype::f16 || o.out.type == dtype::s8);
+  }
+  bool operator()(const residual_layernorm_quantize_op& o) const {
+    return o.x.type == dtype::f32 && o.out.type == dtype::f32 && o.q.type == dtype::s8;
+  }
+  bool operator()(const attention_f16_op& o) const {
+    return o.qkv.type == dtype::f16 && o.out.type == dtype::f32 && o.head_dim == attention_f16_head_dim;
+  }
 };
 
 // run(): one case per op, each an entry function of its own file.
@@ -54,6 +67,11 @@ struct run_visitor {
   status operator()(const attention_op& o) const { return cuda_op_attention(ctx, o); }
   status operator()(const embed_op& o) const { return cuda_op_embed(ctx, o); }
   status operator()(const pool_op& o) const { return cuda_op_pool(ctx, o); }
+  status operator()(const gemm_s8s8_fused_op& o) const { return cuda_op_gemm_s8s8_fused(ctx, o); }
+  status operator()(const residual_layernorm_quantize_op& o) const {
+    return cuda_op_residual_layernorm_quantize(ctx, o);
+  }
+  status operator()(const attention_f16_op& o) const { return cuda_op_attention_f16(ctx, o); }
 };
 
 std::string fault_message(const int* f) {

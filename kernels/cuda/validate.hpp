@@ -13,7 +13,16 @@ namespace winnow::kernels::cuda {
 
 // Local so that winnow_kernels_cuda needs no symbol of winnow_kernels (which
 // links it: the registry constructs CUDA backends).
-inline const char* dtype_name(dtype t) { return t == dtype::f32 ? "f32" : t == dtype::s8 ? "s8" : "s32"; }
+inline const char* dtype_name(dtype t) {
+  switch (t) {
+    case dtype::f32: return "f32";
+    case dtype::s8: return "s8";
+    case dtype::s32: return "s32";
+    case dtype::u8: return "u8";
+    case dtype::f16: return "f16";
+  }
+  return "?";
+}
 
 // rows/cols of -1 mean "any". Also checks row_stride >= cols and non-null data.
 inline status expect_tensor(const char* name, const tensor& t, dtype type, int64_t rows, int64_t cols) {

@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
         result = "fail";
         message = got.get_status().to_string();
       } else {
-        const status s = testing::compare_outputs(g, *got, *want, c.max_nmse, c.exact);
+        const status s = testing::compare_outputs(g, *got, *want, c.max_nmse, c.exact, c.max_s8_diff);
         if (!s.ok()) {
           result = "fail";
           message = s.message();

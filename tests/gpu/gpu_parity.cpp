@@ -116,23 +116,32 @@ int run(int argc, char** argv) {
   o8.requested = model::precision::int8;
   o8.run_quality_gate = false;  // raw int8: this tool measures what the gate would
   o32.requested = model::precision::fp32;
+  // int8 twice: the graph the encoder picks on a GPU (fused, when the
+  // backend has the fused ops) and the unfused one it replaced.
+  model::encoder_options o8_unfused = o8;
+  o8_unfused.graph = model::int8_graph::unfused;
   auto gpu8 = model::encoder::load(model_dir, o8, **gpu_be);
+  auto gpu8_unfused = model::encoder::load(model_dir, o8_unfused, **gpu_be);
   auto gpu32 = model::encoder::load(model_dir, o32, **gpu_be);
   auto ref = model::encoder::load(model_dir, o32, **cpu_be);
-  for (auto* e : {&gpu8, &gpu32, &ref}) {
+  for (auto* e : {&gpu8, &gpu8_unfused, &gpu32, &ref}) {
     if (!e->ok()) {
       j["error"] = e->get_status().to_string();
       return finish(2);
     }
   }
+  j["int8_graph"] = !(*gpu8)->fused_graph() ? "unfused"
+                    : (*gpu8)->f16_attention() ? "fused, f16 attention"
+                                               : "fused, f32 attention";
   std::vector<std::pair<std::string, std::vector<std::string>>> sets = {{"probe_texts", model::probe_texts()}};
   if (!corpus.empty()) sets.push_back({"corpus_first_" + std::to_string(passages), read_passages(corpus, passages)});
   bool ok = true;
   for (const auto& [name, texts] : sets) {
     auto want = encode_all(**ref, texts);
     auto got8 = encode_all(**gpu8, texts);
+    auto got8_unfused = encode_all(**gpu8_unfused, texts);
     auto got32 = encode_all(**gpu32, texts);
-    for (auto* r : {&want, &got8, &got32}) {
+    for (auto* r : {&want, &got8, &got8_unfused, &got32}) {
       if (!r->ok()) {
         j["error"] = name + ": " + r->get_status().to_string();
         return finish(1);
@@ -140,6 +149,7 @@ int run(int argc, char** argv) {
     }
     j[name]["texts"] = texts.size();
     j[name]["gpu_int8_vs_cpu_fp32"] = compare(*got8, *want);
+    j[name]["gpu_int8_unfused_vs_cpu_fp32"] = compare(*got8_unfused, *want);
     j[name]["gpu_fp32_vs_cpu_fp32"] = compare(*got32, *want);
     ok = ok && j[name]["gpu_int8_vs_cpu_fp32"]["min"].get<double>() >= min_cosine &&
          j[name]["gpu_fp32_vs_cpu_fp32"]["min"].get<double>() >= 0.999;

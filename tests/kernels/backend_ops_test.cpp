@@ -76,7 +76,7 @@ class backend_ops_case : public ::testing::Test {
     if (!got.ok() && got.get_status().code() == status_code::unsupported)
       GTEST_SKIP() << "not supported: " << got.get_status().message();
     ASSERT_OK(got);
-    EXPECT_OK(compare_outputs(g, *got, *want, case_->max_nmse, case_->exact)) << " on " << slot.be->info().name;
+    EXPECT_OK(compare_outputs(g, *got, *want, case_->max_nmse, case_->exact, case_->max_s8_diff)) << " on " << slot.be->info().name;
   }
 
  private:

@@ -109,7 +109,13 @@ void expect_close(const std::string& device, model::precision p, double min_cosi
 // cosine far lower. fp32: near-identical.
 TEST(encoder_cross_backend, cpu_fast_int8_matches_reference) { expect_close("cpu", model::precision::int8, 0.995); }
 TEST(encoder_cross_backend, cpu_fast_fp32_matches_reference) { expect_close("cpu", model::precision::fp32, 0.99999); }
-TEST(encoder_cross_backend, cuda_int8_matches_reference) { expect_close("cuda:0", model::precision::int8, 0.995); }
+// CUDA int8 runs the fused graph (model/encoder.hpp int8_graph), and so does
+// its reference (limited_to the same ops). The GPU's tensor-core attention
+// rounds P to f16 where the reference does not; an f16-sized perturbation of
+// that kind (f16 vs f32 attention, both on the CPU) gave min 0.99672 after six
+// layers of requantization (tests/model/encoder_fused_graph_test.cpp), so the
+// bar is 0.99 here: still far above what a layout or masking bug gives.
+TEST(encoder_cross_backend, cuda_int8_matches_reference) { expect_close("cuda:0", model::precision::int8, 0.99); }
 TEST(encoder_cross_backend, cuda_fp32_matches_reference) { expect_close("cuda:0", model::precision::fp32, 0.99999); }
 
 }  // namespace
