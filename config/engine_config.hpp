@@ -124,6 +124,7 @@ struct device_config {
   double cost_per_hour = 0.0;       // USD, >= 0
   uint32_t threads = 0;             // CPU backend threads; 0 = half the cores under `winnow serve`
                                     // (the rest serve HTTP, BM25, re-ranking), all cores offline
+                                    // and for a device with os_nice > 0 (it yields them)
   // Timing model used before the first measurement (and always, for simulated
   // devices): tokens per second and fixed launch overhead per batch.
   double tokens_per_s = 0.0;        // > 0 after validation

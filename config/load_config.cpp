@@ -39,18 +39,26 @@ target_latency_ms = 25
 name = "bulk"
 priority = 10
 max_queue_delay_us = 20000
-max_batch_tokens = 256
+max_batch_tokens = 8192
 max_queue = 4096
 timeout_ms = 0
 preferred_tier = "low"
-aging_us = 1000000
-max_batch_ms = 50
+aging_us = 500000
+max_batch_ms = 100
+borrow_higher_tier = false
 
 [[devices]]
 name = "cpu"
 backend = "cpu"
 tier = "high"
 cost_per_hour = 0.0
+
+[[devices]]
+name = "cpu-bulk"
+backend = "cpu"
+tier = "low"
+cost_per_hour = 0.0
+os_nice = 19
 
 [http]
 listen = "127.0.0.1:8080"
