@@ -13,6 +13,7 @@
 // whenever the scheduler keeps queries first.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -34,9 +35,14 @@ using http::testing::metric_value;
 using http::testing::serve_process;
 using http::testing::test_client;
 
-constexpr int k_documents = 3000;       // the backlog: minutes of encoding on 2 cores
+constexpr int k_documents = 6000;       // the backlog: minutes of encoding on 2 cores
 constexpr double k_rate = 5;            // searches per second, open loop
 constexpr int64_t k_seconds = 12;
+// Searches start once the bulk backlog has waited this long: the old default's
+// aging (one level per second, ten levels) had lifted bulk above the queries
+// by then, which is when issue 17's searches degraded. Without the wait a run
+// would only see the first seconds, when nothing had aged yet.
+constexpr auto k_backlog_age = std::chrono::seconds(15);
 
 double counter(const std::string& metrics, const std::string& series) {
   double v = metric_value(metrics, series);
@@ -61,6 +67,7 @@ TEST(serve_background_encode, searches_are_not_degraded_while_the_catalogue_enco
   const std::string line = server.read_line();
   const uint16_t port = http::testing::port_of(line);
   ASSERT_NE(port, 0) << "unexpected first line: " << line;
+  std::this_thread::sleep_for(k_backlog_age);
   test_client admin(port);
   const double degraded_before =
       counter(admin.request("GET", "/metrics").body, "winnow_degraded_total{class=\"interactive\"}");
@@ -101,12 +108,8 @@ TEST(serve_background_encode, searches_are_not_degraded_while_the_catalogue_enco
                "vectors %s\n", static_cast<long long>(q.counts.scheduled),
                static_cast<long long>(q.counts[outcome::ok]), degraded, p50 / 1e3, p99 / 1e3,
                body.contains("vectors") ? body["vectors"].dump().c_str() : "(absent)");
-  ASSERT_TRUE(body.contains("vectors")) << last.body;
-  EXPECT_LT(body["vectors"]["encoded"].get<int64_t>(), k_documents)
-      << "the catalogue was encoded before the searches ended: the run tested nothing";
-  EXPECT_EQ(body["vectors"]["total"].get<int64_t>(), k_documents);
-
-  ASSERT_GE(q.counts.scheduled, k_rate * k_seconds * 0.9);
+  // Open-loop arrivals are random (seeded): about rate × seconds of them.
+  ASSERT_GE(q.counts.scheduled, k_rate * k_seconds * 0.6);
   EXPECT_EQ(q.counts[outcome::ok], q.counts.scheduled)
       << "429=" << q.counts[outcome::rejected_429] << " 503=" << q.counts[outcome::rejected_503]
       << " 5xx=" << q.counts[outcome::error_5xx] << " timeout=" << q.counts[outcome::error_timeout];
@@ -114,6 +117,13 @@ TEST(serve_background_encode, searches_are_not_degraded_while_the_catalogue_enco
   const config::engine_config def = config::embedded_default();
   const int64_t target_ms = static_cast<int64_t>(def.find_class("interactive")->timeout_ms);
   EXPECT_LE(p99, target_ms * 1000) << "interactive p99 above the class's " << target_ms << " ms";
+
+  // The answer says how much of the corpus the dense stage could see, and the
+  // run really overlapped the encode (else it tested nothing).
+  ASSERT_TRUE(body.contains("vectors")) << last.body;
+  EXPECT_LT(body["vectors"]["encoded"].get<int64_t>(), k_documents)
+      << "the catalogue was encoded before the searches ended: the run tested nothing";
+  EXPECT_EQ(body["vectors"]["total"].get<int64_t>(), k_documents);
 }
 
 }  // namespace
