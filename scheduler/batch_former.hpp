@@ -48,6 +48,8 @@
 //  4. A less urgent class's batch holds its device for at most about
 //     max_batch_ms (its token budget at the device's measured speed), so that
 //     one batch is also the bound on how long urgent work waits for it.
+//  5. Urgent work does not spill onto a background device (os_nice > 0)
+//     while its own tier has a usable device (device_picker.hpp).
 
 #include <cstdint>
 #include <optional>

@@ -9,7 +9,10 @@
 // Placement rules (architecture.md §3):
 //  * a class preferring the high tier goes to the high-tier device that would
 //    finish first; it spills to a low-tier device only when that device's
-//    estimated finish (queue included) is strictly sooner;
+//    estimated finish (queue included) is strictly sooner, and never to a
+//    device with os_nice > 0 (a background device: urgent work there would
+//    run at the lowest OS priority; issue 17) while its own tier has a usable
+//    device;
 //  * a class preferring the low tier uses a free low-tier device, and borrows a
 //    high-tier device only while that device is idle and no class preferring
 //    the high tier has queued work, and only if the class's
