@@ -173,7 +173,7 @@ def report(samples, a):
         script = """set terminal pngcairo size 900,420 noenhanced
 set output '%s'
 set title 'Interactive searches at %g/s while the catalogue encodes (%d documents)'
-set xlabel 'seconds since serve started'
+set xlabel 'seconds since the searches started (serve up, encoding under way)'
 set ylabel 'p99 per 10 s window (ms)'
 set y2label 'documents encoded'
 set ytics nomirror
