@@ -35,7 +35,7 @@ using http::testing::metric_value;
 using http::testing::serve_process;
 using http::testing::test_client;
 
-constexpr int k_documents = 6000;       // the backlog: minutes of encoding on 2 cores
+constexpr int k_documents = 20000;      // the backlog: minutes of encoding on 2 cores (~180/s when idle)
 constexpr double k_rate = 5;            // searches per second, open loop
 constexpr int64_t k_seconds = 12;
 // Searches start once the bulk backlog has waited this long: the old default's
