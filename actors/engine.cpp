@@ -13,6 +13,7 @@
 #include "actors/ingest.hpp"
 #include "actors/messages.hpp"
 #include "actors/policy/score_fusion.hpp"
+#include "actors/policy/vector_coverage.hpp"
 #include "actors/query_router.hpp"
 #include "actors/reranker.hpp"
 #include "index/search_index.hpp"
@@ -61,6 +62,14 @@ void ask_async(caf::actor_system& sys, const Handle& h, caf::timespan timeout,
 
 query_mode to_query_mode(config::ranking_mode m) { return static_cast<query_mode>(m); }
 
+void add_vector_counts(const policy::vector_coverage* coverage, search_result& r) {
+  if (coverage == nullptr) return;
+  const auto c = coverage->get();
+  r.has_vector_counts = true;
+  r.vectors_encoded = c.encoded;
+  r.vectors_total = c.total;
+}
+
 }  // namespace
 
 struct engine::impl {
@@ -78,6 +87,16 @@ struct engine::impl {
   ingest_actor ingest;
   uint64_t recovered = 0;
   std::shared_ptr<engine_extension> extension;  // [CLUSTER]
+  // Documents with vectors of all documents (this node's ingest keeps it).
+  std::shared_ptr<policy::vector_coverage> coverage = std::make_shared<policy::vector_coverage>();
+
+  // The coverage to report with this query's answer: dense or hybrid on an
+  // engine with a model; nullptr otherwise.
+  std::shared_ptr<const policy::vector_coverage> coverage_for(const search_query& q) const {
+    const query_mode m = q.mode == query_mode::config_default ? to_query_mode(cfg.ranking.mode) : q.mode;
+    if (m == query_mode::bm25 || !batcher) return nullptr;
+    return coverage;
+  }
 
   ~impl() {
     if (sys) {
@@ -152,9 +171,13 @@ status_or<std::unique_ptr<engine>> engine::open(config::engine_config cfg,
   if (options.load_model) {
     for (auto& d : cfg.devices) {
       auto dev = d;
+      // threads = 0: a niced device (os_nice > 0) takes every core, since it
+      // yields them to anything at normal priority (the queries' device, HTTP,
+      // BM25); others take options.auto_cpu_threads (serve: half the cores).
+      const uint32_t all_cores = std::max(1u, std::thread::hardware_concurrency());
       if (dev.kind == config::backend_kind::cpu && dev.threads == 0)
-        dev.threads = options.auto_cpu_threads > 0 ? options.auto_cpu_threads
-                                                   : std::max(1u, std::thread::hardware_concurrency());
+        dev.threads = options.auto_cpu_threads > 0 && dev.os_nice == 0 ? options.auto_cpu_threads
+                                                                       : all_cores;
       WINNOW_ASSIGN_OR_RETURN(auto r, device_runner::open(dev, cfg.model));
       runners.push_back(std::move(r));
     }
@@ -203,6 +226,7 @@ status_or<std::unique_ptr<engine>> engine::open(config::engine_config cfg,
   io.batcher = wiring.batcher;
   io.ingest_class = cfg.engine.ingest_class;
   io.max_pending_encode = cfg.engine.max_pending_encode;
+  io.coverage = p->coverage;
   // A chunk larger than the ingest class's max_queue could never be queued
   // whole (the batcher refuses the group, the backlog retries it forever).
   for (const auto& c : cfg.classes) {
@@ -241,7 +265,10 @@ status engine::wait_until_searchable(std::chrono::milliseconds timeout) {
 
 status_or<search_result> engine::search(search_query query) {
   const auto t = impl_->query_timeout(query);
-  return ask<search_result>(*impl_->sys, impl_->router, t, search_atom::value, std::move(query));
+  auto coverage = impl_->coverage_for(query);
+  auto r = ask<search_result>(*impl_->sys, impl_->router, t, search_atom::value, std::move(query));
+  if (r.ok()) add_vector_counts(coverage.get(), *r);
+  return r;
 }
 
 status_or<storage::document> engine::get_document(const std::string& id) {
@@ -302,7 +329,12 @@ void engine::inject_device_fault(const std::string& device) {
 
 void engine::search_async(search_query query, engine_callback<search_result> done) {
   const auto t = impl_->query_timeout(query);
-  ask_async<search_result>(*impl_->sys, impl_->router, t, std::move(done), search_atom::value,
+  engine_callback<search_result> with_counts =
+      [coverage = impl_->coverage_for(query), done = std::move(done)](status_or<search_result> r) {
+        if (r.ok()) add_vector_counts(coverage.get(), *r);
+        done(std::move(r));
+      };
+  ask_async<search_result>(*impl_->sys, impl_->router, t, std::move(with_counts), search_atom::value,
                            std::move(query));
 }
 

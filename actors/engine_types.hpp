@@ -47,6 +47,12 @@ struct search_result {
   bool partial = false;          // some shards did not answer
   std::vector<uint32_t> missing_shards;
   std::string degraded_reason;   // why, when degraded
+  // dense / hybrid with a model: how much of the corpus has passage vectors
+  // (policy::vector_coverage), so a caller knows the dense stage saw only
+  // vectors_encoded of vectors_total documents while a catalogue encodes.
+  bool has_vector_counts = false;
+  uint64_t vectors_encoded = 0;
+  uint64_t vectors_total = 0;
 };
 
 // Per-document outcome of an ingest call: "accepted" (durable) or "rejected".

@@ -61,6 +61,7 @@ void encode_chunk(self_ptr self, std::vector<std::string> ids) {
             for (size_t i = 0; i < found.size() && i < e.vectors.size(); ++i)
               v.emplace_back(found[i], std::move(e.vectors[i]));
             if (self->state.options.db->put_vectors(v).ok()) {
+              if (self->state.options.coverage) self->state.options.coverage->encoded(v.size());
               self->state.backlog->done(found);
             } else {
               self->state.backlog->failed(found);
@@ -98,6 +99,18 @@ void index_docs(self_ptr self, std::vector<storage::document> docs) {
   }
 }
 
+// Each id's state in storage, nullopt when absent (or unreadable: counted as new).
+std::vector<std::optional<storage::doc_state>> states_of(const storage::db& db,
+                                                          const std::vector<std::string>& ids) {
+  std::vector<std::optional<storage::doc_state>> out;
+  out.reserve(ids.size());
+  for (const auto& id : ids) {
+    auto s = db.get_document_state(id);
+    out.push_back(s.ok() ? std::optional<storage::doc_state>(*s) : std::nullopt);
+  }
+  return out;
+}
+
 caf::result<ingest_ack> ingest(self_ptr self, std::vector<storage::document>& docs) {
   auto& st = self->state;
   ingest_ack ack;
@@ -120,7 +133,10 @@ caf::result<ingest_ack> ingest(self_ptr self, std::vector<storage::document>& do
         " more would exceed max_pending_encode = " + std::to_string(st.options.max_pending_encode) +
         "; nothing was stored, retry later"));
   }
+  std::vector<std::optional<storage::doc_state>> before;  // for the vector coverage
+  if (st.options.coverage) before = states_of(*st.options.db, ids);
   if (status s = st.options.db->put_documents(valid); !s.ok()) return to_error(s);
+  for (const auto& b : before) st.options.coverage->stored(b);
   st.counters.accepted_total += valid.size();
   index_docs(self, std::move(valid));
   st.backlog->push(ids);
@@ -161,6 +177,12 @@ caf::result<uint64_t> recover(self_ptr self) {
   auto& st = self->state;
   auto ids = unencoded_ids(*st.options.db);
   if (!ids.ok()) return to_error(ids.get_status());
+  if (st.options.coverage) {
+    auto c = count_states(*st.options.db);
+    if (!c.ok()) return to_error(c.get_status());
+    st.options.coverage->reset({c->encoded + c->searchable,
+                                c->accepted + c->indexed + c->encoded + c->searchable});
+  }
   if (st.options.batcher) {
     st.counters.recovered += ids->size();
     st.backlog->push(*ids);
@@ -185,7 +207,10 @@ caf::result<uint64_t> recover(self_ptr self) {
 
 caf::result<uint64_t> remove(self_ptr self, const std::vector<std::string>& ids) {
   auto& st = self->state;
+  std::vector<std::optional<storage::doc_state>> before;  // for the vector coverage
+  if (st.options.coverage) before = states_of(*st.options.db, ids);
   if (status s = st.options.db->delete_documents(ids); !s.ok()) return to_error(s);
+  for (const auto& b : before) st.options.coverage->deleted(b);
   const auto n = static_cast<uint32_t>(st.options.shards.size());
   std::vector<std::vector<std::string>> by_shard(n);
   for (const auto& id : ids) by_shard[policy::shard_of(id, n)].push_back(id);

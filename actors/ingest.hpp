@@ -13,6 +13,7 @@
 // Flow control toward the batcher: actors/policy/encode_backlog.hpp.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "actors/coarse_ranker.hpp"
 #include "actors/gpu_batcher.hpp"
 #include "actors/messages.hpp"
+#include "actors/policy/vector_coverage.hpp"
 #include "storage/db.hpp"
 
 namespace winnow::actors {
@@ -55,6 +57,9 @@ struct ingest_options {
   // HTTP layer answers 429. Only with a batcher (without one nothing waits).
   size_t max_pending_encode = 100000;
   std::chrono::milliseconds retry_delay{250};
+  // Kept up to date as documents are stored, encoded and deleted (counted
+  // from storage at recovery); searches read it. Optional.
+  std::shared_ptr<policy::vector_coverage> coverage;
 };
 
 ingest_actor spawn_ingest(caf::actor_system& sys, ingest_options options);

@@ -112,7 +112,8 @@ typename Inspector::result_type inspect(Inspector& f, stage_timings& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, search_result& x) {
   return f(caf::meta::type_name("search_result"), x.hits, x.timings, x.degraded, x.partial,
-           x.missing_shards, x.degraded_reason);
+           x.missing_shards, x.degraded_reason, x.has_vector_counts, x.vectors_encoded,
+           x.vectors_total);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, doc_ack& x) {

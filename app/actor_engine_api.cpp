@@ -32,6 +32,7 @@ http::search_response to_response(actors::search_result&& r) {
   out.degraded = r.degraded;
   out.partial = r.partial;
   out.missing_shards = std::move(r.missing_shards);
+  if (r.has_vector_counts) out.vectors = http::search_response::vector_counts{r.vectors_encoded, r.vectors_total};
   return out;
 }
 

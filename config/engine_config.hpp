@@ -82,9 +82,11 @@ struct class_config {
   timeout_action on_timeout = timeout_action::reject;
   std::string demote_to;             // REQUIRED iff on_timeout == demote: a less urgent class
   device_tier preferred_tier = device_tier::high;
-  // Anti-starvation (bounded aging): each aging_us the oldest request has
-  // waited raises the class one priority level, up to the most urgent level.
-  // 0 = no aging.
+  // Anti-starvation as a minimum share (scheduler/batch_former.hpp, rule 3):
+  // once the oldest request has waited aging_us and the class has had no
+  // batch started for aging_us, its next batch goes ahead of more urgent
+  // classes, once; then it waits its turn again. It never outranks urgent
+  // work otherwise. 0 = no aging (a less urgent class may starve).
   uint64_t aging_us = 0;
   // May a class preferring the low tier run on an idle high-tier device when
   // its own tier is busy? true keeps the high tier busy with bulk work, at the
@@ -122,6 +124,7 @@ struct device_config {
   double cost_per_hour = 0.0;       // USD, >= 0
   uint32_t threads = 0;             // CPU backend threads; 0 = half the cores under `winnow serve`
                                     // (the rest serve HTTP, BM25, re-ranking), all cores offline
+                                    // and for a device with os_nice > 0 (it yields them)
   // Timing model used before the first measurement (and always, for simulated
   // devices): tokens per second and fixed launch overhead per batch.
   double tokens_per_s = 0.0;        // > 0 after validation

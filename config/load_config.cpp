@@ -83,12 +83,13 @@ target_latency_ms = 25        # ...adapting between 2 and max_in_flight to keep 
 name = "bulk"
 priority = 10
 max_queue_delay_us = 20000
-max_batch_tokens = 256
+max_batch_tokens = 8192
 max_queue = 4096
 timeout_ms = 0                # no deadline
 preferred_tier = "low"
-aging_us = 1000000            # each second of waiting raises it one priority level
-max_batch_ms = 50             # a batch holds a device this long at most, so queries wait little
+aging_us = 500000             # minimum share: a starving bulk batch goes first once per 0.5 s
+max_batch_ms = 100            # a bulk batch holds its device this long at most
+borrow_higher_tier = false    # bulk never runs on the query device
 
 # Devices: "cpu", "cuda:N", or a simulated "sim:a100-80gb" / "sim:rtx4090-24gb".
 [[devices]]
@@ -97,6 +98,15 @@ backend = "cpu"
 tier = "high"
 cost_per_hour = 0.0           # USD: device seconds are charged to each class
 # threads = 0                 # 0 = half the cores under `winnow serve`, all for ingest/eval
+
+# Bulk encoding on its own device on the same cores, at the lowest OS priority, so a
+# query's encoding never waits behind a bulk batch (docs/scheduling.md).
+[[devices]]
+name = "cpu-bulk"
+backend = "cpu"
+tier = "low"
+cost_per_hour = 0.0
+os_nice = 19                  # 0..19; threads = 0 on a niced device means every core
 
 [http]
 # HOST:PORT; --listen overrides it. Without [[http.api_keys]] only loopback

@@ -250,6 +250,7 @@ void api_handler::handle_search(const api_request& req, const std::shared_ptr<re
           {"mode", mode},
           {"class", cls},
           {"k", k}};
+      if (sres.vectors) body["vectors"] = {{"encoded", sres.vectors->encoded}, {"total", sres.vectors->total}};
       r->respond(api_response::json(200, dump(body)));
     } catch (const std::exception& e) {
       r->respond(api_response::error(500, "internal", std::string("internal error: ") + e.what()));

@@ -73,6 +73,15 @@ struct search_response {
   bool degraded = false;  // a stage was skipped (e.g. BM25 order only); see engine docs
   bool partial = false;   // some shards did not answer
   std::vector<uint32_t> missing_shards;
+  // Dense and hybrid answers of an engine with a model: documents with a
+  // passage vector out of all documents. encoded < total while a corpus is
+  // still being encoded: the dense stage scored only the encoded ones.
+  // JSON: "vectors": {"encoded": N, "total": M}; absent otherwise.
+  struct vector_counts {
+    uint64_t encoded = 0;
+    uint64_t total = 0;
+  };
+  std::optional<vector_counts> vectors;
 };
 
 struct document {

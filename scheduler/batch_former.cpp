@@ -40,6 +40,7 @@ batch_former::batch_former(const std::vector<config::class_config>& classes,
     demote_target_.push_back(target);
   }
   order_.reserve(classes.size());
+  last_start_ns_.assign(classes.size(), no_batch_yet);
 }
 
 status_or<class_id> batch_former::class_of(const std::string& name) const {
@@ -125,15 +126,16 @@ void batch_former::expire(time_point_ns now) {
   }
 }
 
-uint32_t batch_former::effective_priority(class_id c, time_point_ns now) const {
+bool batch_former::starving(class_id c, time_point_ns now) const {
   const policy_queue& q = queues_[c];
-  uint32_t base = q.policy().priority;
-  if (q.policy().aging_us == 0 || q.empty()) return base;
-  int64_t waited_ns = now - q.oldest()->enqueue_ns;
-  if (waited_ns <= 0) return base;
-  uint64_t steps = static_cast<uint64_t>(waited_ns) / (q.policy().aging_us * 1000);
-  // Bounded: aging lifts a class to the most urgent level, never beyond.
-  return steps >= base - top_priority_ ? top_priority_ : base - static_cast<uint32_t>(steps);
+  const config::class_config& p = q.policy();
+  // The most urgent level has nothing to be lifted above.
+  if (p.aging_us == 0 || q.empty() || p.priority == top_priority_) return false;
+  const int64_t interval_ns = static_cast<int64_t>(p.aging_us) * 1000;
+  if (now - q.oldest()->enqueue_ns < interval_ns) return false;
+  // Served within the interval (when the device was idle, or its last
+  // starving turn): its share is met, the urgent order holds.
+  return last_start_ns_[c] == no_batch_yet || now - last_start_ns_[c] >= interval_ns;
 }
 
 bool batch_former::high_tier_work_queued(class_id except) const {
@@ -183,12 +185,16 @@ decision batch_former::next(time_point_ns now) {
     order_.push_back(c);
     wake = std::min(wake, queues_[c].earliest_deadline_ns());
   }
-  // Most urgent first; equal urgency goes to the class whose oldest request came first.
-  std::vector<uint32_t>& prio = priority_scratch_;
-  prio.resize(queues_.size());
-  for (class_id c : order_) prio[c] = effective_priority(c, now);
+  // A starving class first (its one turn of minimum share, rule 3), then
+  // most urgent first; equal urgency goes to the class whose oldest request
+  // came first.
+  std::vector<uint8_t>& hungry = starving_scratch_;
+  hungry.assign(queues_.size(), 0);
+  for (class_id c : order_) hungry[c] = starving(c, now) ? 1 : 0;
   std::sort(order_.begin(), order_.end(), [&](class_id a, class_id b) {
-    if (prio[a] != prio[b]) return prio[a] < prio[b];
+    if (hungry[a] != hungry[b]) return hungry[a] > hungry[b];
+    const uint32_t pa = queues_[a].policy().priority, pb = queues_[b].policy().priority;
+    if (pa != pb) return pa < pb;
     return queues_[a].oldest()->seq < queues_[b].oldest()->seq;
   });
 
@@ -199,9 +205,8 @@ decision batch_former::next(time_point_ns now) {
       continue;
     }
     const config::class_config& p = queues_[c].policy();
-    bool starving = p.aging_us > 0 && p.priority > top_priority_ && prio[c] == top_priority_;
     std::optional<device_id> d =
-        picker_.pick(p, rb.plan.padded_tokens, now, high_tier_work_queued(c), starving);
+        picker_.pick(p, rb.plan.padded_tokens, now, high_tier_work_queued(c), hungry[c] != 0);
     // Ready but its device is busy: a completion will call next() again.
     if (!d) continue;
 
@@ -212,6 +217,7 @@ decision batch_former::next(time_point_ns now) {
     out.work.cls = c;
     out.work.max_tokens = rb.plan.max_tokens;
     out.work.requests = queues_[c].pop(rb.plan);
+    last_start_ns_[c] = now;
     counters_[c].sent_batches += 1;
     counters_[c].sent_requests += out.work.requests.size();
     batch_size_[c * picker_.size() + *d].observe(static_cast<double>(out.work.requests.size()));

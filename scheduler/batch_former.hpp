@@ -26,9 +26,30 @@
 // (the next request would not fit), when it holds preferred_batch_tokens, or
 // when its oldest request has waited max_queue_delay_us; otherwise the class
 // waits until the oldest request's delay runs out. Ready classes are served
-// most urgent first (priority, lowered by aging, ties to the oldest request);
-// a ready class whose device is busy does not block less urgent classes from
+// most urgent first (configured priority, ties to the oldest request); a
+// ready class whose device is busy does not block less urgent classes from
 // other devices.
+//
+// Urgent first, always (the scheduling rule; architecture.md §11):
+//  1. A device runs one batch at a time and is sent the next one only when it
+//     has finished (device_picker: a batch goes only to a free device), so no
+//     batches queue in a device's mailbox: a request never waits behind more
+//     than the batch running on its device when it becomes ready.
+//  2. The order between classes is their configured priority. Waiting never
+//     makes a less urgent class rank above a more urgent one.
+//  3. Aging is a minimum share, not a priority: a class with aging_us whose
+//     oldest request has waited aging_us and that has had no batch started
+//     for aging_us is *starving*; its next batch goes first, ahead of more
+//     urgent classes, once. Its next turn comes aging_us later at the
+//     earliest. So under a flood of urgent work it still gets one batch per
+//     aging_us (a share of about batch time / (aging_us + batch time)), and an
+//     urgent request waits behind at most one less urgent batch: the running
+//     one, or the starving batch that took this turn — never behind a backlog.
+//  4. A less urgent class's batch holds its device for at most about
+//     max_batch_ms (its token budget at the device's measured speed), so that
+//     one batch is also the bound on how long urgent work waits for it.
+//  5. Urgent work does not spill onto a background device (os_nice > 0)
+//     while its own tier has a usable device (device_picker.hpp).
 
 #include <cstdint>
 #include <optional>
@@ -154,7 +175,8 @@ class batch_former {
 
   void expire(time_point_ns now);
   ready_batch best_batch(class_id c, time_point_ns now) const;
-  uint32_t effective_priority(class_id c, time_point_ns now) const;
+  // Rule 3 above: the class has waited aging_us and had no batch started for aging_us.
+  bool starving(class_id c, time_point_ns now) const;
   bool high_tier_work_queued(class_id except) const;
   void requeue(const batch& b);
   void charge(device_id d, const device_picker::in_flight& f, time_point_ns now);
@@ -172,7 +194,11 @@ class batch_former {
   uint64_t next_seq_ = 1;
   uint64_t next_batch_id_ = 1;
   std::vector<class_id> order_;             // scratch for next(), kept to avoid allocations
-  std::vector<uint32_t> priority_scratch_;  // effective priority per class, for next()
+  std::vector<uint8_t> starving_scratch_;   // starving(c, now) per class, for next()
+  // When each class last had a batch started (no_batch_yet: never); the
+  // clock of rule 3's minimum share.
+  static constexpr time_point_ns no_batch_yet = INT64_MIN;
+  std::vector<time_point_ns> last_start_ns_;
 };
 
 }  // namespace winnow::scheduler

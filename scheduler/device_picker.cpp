@@ -90,7 +90,14 @@ std::optional<device_id> device_picker::pick(const config::class_config& cls,
       choice = earliest_of(others, padded_tokens, now);
     } else {
       choice = earliest_of(preferred, padded_tokens, now);
-      if (auto spill = earliest_of(others, padded_tokens, now)) {
+      // Not onto a niced (background) device: its speed estimate holds only
+      // while the machine is otherwise idle, and urgent work there would run
+      // at the lowest OS priority, behind everything else on the cores.
+      std::vector<device_id> spill_to;
+      for (device_id d : others) {
+        if (devices_[d].config.os_nice == 0) spill_to.push_back(d);
+      }
+      if (auto spill = earliest_of(spill_to, padded_tokens, now)) {
         if (estimated_finish_ns(*spill, padded_tokens, now) <
             estimated_finish_ns(*choice, padded_tokens, now)) {
           choice = spill;

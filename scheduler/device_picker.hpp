@@ -9,7 +9,10 @@
 // Placement rules (architecture.md §3):
 //  * a class preferring the high tier goes to the high-tier device that would
 //    finish first; it spills to a low-tier device only when that device's
-//    estimated finish (queue included) is strictly sooner;
+//    estimated finish (queue included) is strictly sooner, and never to a
+//    device with os_nice > 0 (a background device: urgent work there would
+//    run at the lowest OS priority; issue 17) while its own tier has a usable
+//    device;
 //  * a class preferring the low tier uses a free low-tier device, and borrows a
 //    high-tier device only while that device is idle and no class preferring
 //    the high tier has queued work, and only if the class's
@@ -17,7 +20,7 @@
 //    device at all (e.g. one CPU) it runs on the high tier under the same
 //    idle rule whatever borrow_higher_tier says (there is nowhere else);
 //  * a high class whose tier has no usable device runs on the lower tier;
-//  * a starving class (aged to the top priority level) may use any device,
+//  * a starving class (its minimum-share turn, batch_former.hpp rule 3) may use any device,
 //    earliest finish first — except the higher tier when its
 //    borrow_higher_tier is false and its own tier has a usable device;
 //  * a batch is placed only on a free device: if the device with the best
@@ -77,7 +80,7 @@ class device_picker {
 
   // The device for a ready batch, or nullopt (wait for a completion).
   // `high_tier_work_queued`: some class preferring the high tier has queued
-  // requests (besides this batch). `starving`: the class has aged to the top.
+  // requests (besides this batch). `starving`: the class's minimum-share turn.
   std::optional<device_id> pick(const config::class_config& cls, uint64_t padded_tokens,
                                 time_point_ns now, bool high_tier_work_queued,
                                 bool starving) const;

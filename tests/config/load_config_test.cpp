@@ -58,16 +58,25 @@ TEST(config, embedded_default_is_one_cpu_node) {
   engine_config cfg = embedded_default();
   EXPECT_EQ(cfg.engine.data_dir, "./winnow-data");
   EXPECT_EQ(cfg.http.listen, "127.0.0.1:8080");
-  ASSERT_EQ(cfg.devices.size(), 1u);
+  // Two CPU devices (issue 17): "cpu" (high tier, normal priority) encodes the
+  // queries; "cpu-bulk" (low tier, os_nice 19) encodes ingest on every core it
+  // is left, and bulk never borrows "cpu", so a query never waits behind a
+  // bulk batch.
+  ASSERT_EQ(cfg.devices.size(), 2u);
   EXPECT_EQ(cfg.devices[0].kind, backend_kind::cpu);
+  EXPECT_EQ(cfg.devices[0].tier, device_tier::high);
+  EXPECT_EQ(cfg.devices[0].os_nice, 0u);
+  EXPECT_EQ(cfg.devices[1].kind, backend_kind::cpu);
+  EXPECT_EQ(cfg.devices[1].tier, device_tier::low);
+  EXPECT_EQ(cfg.devices[1].os_nice, 19u);
   ASSERT_NE(cfg.find_class("interactive"), nullptr);
   ASSERT_NE(cfg.find_class("bulk"), nullptr);
   EXPECT_LT(cfg.find_class("interactive")->priority, cfg.find_class("bulk")->priority);
   EXPECT_GT(cfg.find_class("bulk")->aging_us, 0u);
-  // One device: a bulk batch is bounded in time, the device is not niced (it
-  // also encodes the queries).
-  EXPECT_EQ(cfg.find_class("bulk")->max_batch_ms, 50u);
-  EXPECT_EQ(cfg.devices[0].os_nice, 0u);
+  EXPECT_FALSE(cfg.find_class("bulk")->borrow_higher_tier);
+  // Bulk batches: bounded in time, as large as that allows (not one passage).
+  EXPECT_EQ(cfg.find_class("bulk")->max_batch_ms, 100u);
+  EXPECT_GE(cfg.find_class("bulk")->max_batch_tokens, 4096u);
   // Searches are admitted against an adaptive in-flight bound; bulk has none
   // of its own (it is shed while interactive refuses).
   EXPECT_EQ(cfg.find_class("interactive")->max_in_flight, 64u);
@@ -131,7 +140,7 @@ TEST(config, sections_left_out_come_from_the_default) {
   ASSERT_OK(cfg);
   EXPECT_EQ(cfg->engine.shards, 3u);
   EXPECT_EQ(cfg->classes.size(), 2u);
-  EXPECT_EQ(cfg->devices.size(), 1u);
+  EXPECT_EQ(cfg->devices.size(), 2u);
   EXPECT_DOUBLE_EQ(cfg->index.k1, 1.2);
 }
 

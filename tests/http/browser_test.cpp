@@ -82,5 +82,41 @@ TEST(search_page, shows_results_and_timings_in_headless_chromium) {
   std::printf("[ artifact ] %s\n", png.string().c_str());
 }
 
+TEST(search_page, says_how_much_of_the_corpus_is_encoded_while_it_encodes) {
+  // The first minutes of scripts/run (issue 17): the answer's vector counts
+  // show on the page as "encoding N of M", not only as "degraded".
+  std::string chromium = find_chromium();
+  if (chromium.empty())
+    GTEST_SKIP() << "chromium is not installed (Debian: apt-get install chromium); browser test skipped";
+  test_server ts;
+  {
+    test_client c(ts.port());
+    ASSERT_EQ(c.request("POST", "/v1/documents", seed_documents_json()).status, 200u);
+  }
+  ts.gate().report_vectors({12345, 100000});
+  winnow::testing::temp_dir profile;
+  std::string url = "http://127.0.0.1:" + std::to_string(ts.port()) + "/?q=volcanic%20rock&mode=hybrid&k=5";
+  int rc = 0;
+  std::string dom = run("timeout 90 " + chromium +
+                            " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage"
+                            " --no-first-run --disable-extensions --user-data-dir=" + profile.str() +
+                            " --virtual-time-budget=10000 --dump-dom '" + url + "' 2>/dev/null",
+                        &rc);
+  ASSERT_EQ(rc, 0) << "chromium failed: " << dom;
+  EXPECT_NE(dom.find("data-vectors=\"encoding\">encoding 12,345 of 100,000<"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("data-id=\"doc-rocks\""), std::string::npos) << dom;
+
+  // Once every document has a vector there is nothing to say.
+  ts.gate().report_vectors({100000, 100000});
+  dom = run("timeout 90 " + chromium +
+                " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage"
+                " --no-first-run --disable-extensions --user-data-dir=" + profile.str() +
+                " --virtual-time-budget=10000 --dump-dom '" + url + "' 2>/dev/null",
+            &rc);
+  ASSERT_EQ(rc, 0) << "chromium failed: " << dom;
+  EXPECT_NE(dom.find("data-id=\"doc-rocks\""), std::string::npos) << dom;
+  EXPECT_EQ(dom.find("data-vectors=\"encoding\""), std::string::npos) << dom;
+}
+
 }  // namespace
 }  // namespace winnow::http::testing

@@ -50,8 +50,26 @@ class gated_engine final : public engine_api {
     for (auto& f : run) f();
   }
 
+  // From now on every successful search answer carries these vector counts,
+  // as the actor engine's answers do while a corpus is being encoded.
+  void report_vectors(search_response::vector_counts v) {
+    std::lock_guard<std::mutex> lock(mu_);
+    vectors_ = v;
+  }
+
   void search(search_request r, completion<search_response> done) override {
     if (auto s = take_failure()) return done(std::move(*s));
+    std::optional<search_response::vector_counts> vectors;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      vectors = vectors_;
+    }
+    if (vectors) {
+      done = [vectors, done = std::move(done)](status_or<search_response> res) {
+        if (res.ok()) res->vectors = vectors;
+        done(std::move(res));
+      };
+    }
     if (r.query.find(hold_word_) != std::string::npos) {
       std::lock_guard<std::mutex> lock(mu_);
       held_.push_back([this, r = std::move(r), done = std::move(done)]() mutable {
@@ -88,6 +106,7 @@ class gated_engine final : public engine_api {
   mutable std::mutex mu_;
   std::vector<std::function<void()>> held_;
   std::optional<status> fail_next_;
+  std::optional<search_response::vector_counts> vectors_;
 };
 
 }  // namespace winnow::http::testing

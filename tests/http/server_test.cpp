@@ -77,6 +77,21 @@ TEST(http_server, serves_its_openapi_document) {
   EXPECT_EQ(wrong.header("allow"), "GET");
 }
 
+TEST(http_server, search_answers_carry_the_engines_vector_counts) {
+  test_server ts;
+  seed(ts.port());
+  test_client c(ts.port());
+  // An engine without vector counts (the BM25-only one): no "vectors" field.
+  auto plain = c.request("POST", "/v1/search", R"({"query":"volcanic rock"})");
+  ASSERT_EQ(plain.status, 200u) << plain.body;
+  EXPECT_FALSE(plain.json().contains("vectors")) << plain.body;
+  // An engine still encoding its corpus: "vectors": {"encoded": N, "total": M}.
+  ts.gate().report_vectors({12345, 100000});
+  auto mid = c.request("POST", "/v1/search", R"({"query":"volcanic rock"})");
+  ASSERT_EQ(mid.status, 200u) << mid.body;
+  EXPECT_EQ(mid.json()["vectors"], nlohmann::json({{"encoded", 12345}, {"total", 100000}})) << mid.body;
+}
+
 TEST(http_server, ingests_searches_gets_and_deletes_documents) {
   test_server ts;
   seed(ts.port());
