@@ -11,17 +11,9 @@
 set -euo pipefail
 build=$(realpath "$1")
 
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "install_test: FAIL: $*" >&2; exit 1; }
+test_name=install_test
+# shellcheck source=serve_harness.sh
+. "$(dirname "$0")/serve_harness.sh"
 
 prefix="$tmp/prefix"
 cmake --install "$build" --prefix "$prefix" > "$tmp/install.log" || { cat "$tmp/install.log" >&2; fail "cmake --install failed"; }
@@ -55,18 +47,7 @@ mkdir "$tmp/elsewhere"
 cd "$tmp/elsewhere"
 "$prefix/bin/winnow" config --print-default > winnow.toml
 "$prefix/bin/winnow" config --check winnow.toml > /dev/null || fail "the printed default does not validate"
-"$prefix/bin/winnow" serve --config winnow.toml --data "$tmp/data" --listen 127.0.0.1:0 \
-  > "$tmp/serve.out" 2> "$tmp/serve.err" &
-server_pid=$!
-url=
-for _ in $(seq 1 900); do
-  url=$(sed -n 's/^winnow: serving on \(http:[^ ]*\).*/\1/p' "$tmp/serve.out")
-  [ -n "$url" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/serve.err" >&2; fail "the installed serve exited before it was ready"; }
-  sleep 0.1
-done
-[ -n "$url" ] || fail "the installed serve printed no URL within 90 s"
-url=${url%/}
+start_serve 90 "$prefix/bin/winnow" serve --config winnow.toml --data "$tmp/data" --listen 127.0.0.1:0
 curl -sf "$url/readyz" > "$tmp/readyz" || { cat "$tmp/readyz" >&2; fail "$url/readyz did not answer 200"; }
 curl -sf "$url/v1/documents" -H 'Content-Type: application/json' -d '[
   {"id": "doc-1", "title": "Granite", "text": "Granite is an igneous rock."},
@@ -90,9 +71,5 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 [ -n "$ok" ] || fail "hybrid search: $(cat "$tmp/search" "$tmp/search.err")"
-kill -TERM "$server_pid"
-rc=0
-wait "$server_pid" || rc=$?
-server_pid=
-[ "$rc" -eq 0 ] || { cat "$tmp/serve.err" >&2; fail "serve exited $rc after SIGTERM"; }
+stop_serve
 echo "install_test: installed to a temporary prefix; the binary found its model from another directory and answered"

@@ -17,17 +17,9 @@ winnow=$(realpath "$1")
 src=$(realpath "$2")
 cd "$src"
 
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "readme_commands_test: FAIL: $*" >&2; exit 1; }
+test_name=readme_commands_test
+# shellcheck source=serve_harness.sh
+. "$(dirname "$0")/serve_harness.sh"
 step() { echo "--- $*"; }
 
 data="$tmp/winnow-data"
@@ -72,17 +64,7 @@ assert r["ndcg@10"] > 0.5, r' || fail "eval --json: $out"
 [ -s "$tmp/run.trec" ] || fail "eval --run wrote no run file"
 
 step "serve"
-"$winnow" serve --data "$data" --listen 127.0.0.1:0 > "$tmp/serve.out" 2> "$tmp/serve.err" &
-server_pid=$!
-url=
-for _ in $(seq 1 600); do
-  url=$(sed -n 's/^winnow: serving on \(http:[^ ]*\).*/\1/p' "$tmp/serve.out")
-  [ -n "$url" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/serve.err" >&2; fail "serve exited before it was ready"; }
-  sleep 0.1
-done
-[ -n "$url" ] || fail "serve printed no URL within 60 s"
-url=${url%/}
+start_serve 60 "$winnow" serve --data "$data" --listen 127.0.0.1:0
 echo "serving on $url"
 curl -sf "$url/readyz" > /dev/null || fail "$url/readyz did not answer 200"
 curl -sf "$url/v1/search" -d '{"query": "waterproof hiking boot", "k": 5, "mode": "bm25"}' | grep -q '"results"' ||
@@ -114,10 +96,6 @@ echo "step.toml: ok"
 echo "--corpus catalogue.jsonl.gz: ok"
 
 step "SIGTERM: graceful stop"
-kill -TERM "$server_pid"
-rc=0
-wait "$server_pid" || rc=$?
-server_pid=
-[ "$rc" -eq 0 ] || { cat "$tmp/serve.err" >&2; fail "serve exited $rc after SIGTERM"; }
+stop_serve
 grep -q "stopped" "$tmp/serve.err" || fail "serve did not report a clean stop"
 echo "readme_commands_test: all commands worked"
