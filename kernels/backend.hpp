@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -277,6 +278,23 @@ class backend {
   // visible to download() (which synchronizes) or after sync().
   virtual status run(const op& o) = 0;
   virtual status sync() = 0;
+
+  // A fixed op sequence that a device backend may record once and replay
+  // (CUDA graphs: one launch instead of ~50 for a query). `enqueue` makes
+  // the run() calls and nothing else (no upload, download, sync or alloc).
+  // REQUIRES: every call with the same `key` enqueues the same ops with the
+  // same shapes on the same buffers (only what the buffers hold may differ:
+  // token ids, lengths); a caller makes a new key whenever a buffer moves.
+  // Results as if `enqueue` had run; a backend that cannot record a sequence
+  // runs it as usual. The default (the CPU) simply calls `enqueue`, so the
+  // encoder keeps one code path.
+  virtual status run_sequence(uint64_t key, const std::function<status()>& enqueue) {
+    (void)key;
+    return enqueue();
+  }
+  // Whether run_sequence records and replays (so fixed, padded shapes pay
+  // off); false for the default.
+  virtual bool replays_sequences() const { return false; }
 };
 
 // Frees a buffer on the backend that made it.

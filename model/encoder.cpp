@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <atomic>
 
 #include "kernels/cpu/cpu_backend.hpp"
 #include "model/bert_weights.hpp"
@@ -28,6 +29,17 @@ constexpr int64_t max_chunk_texts = 64;
 // GPU's memory. Not yet measured on a GPU (docs/gpu.md).
 constexpr int64_t gpu_chunk_rows = 16384;
 constexpr int64_t gpu_chunk_texts = 1024;
+
+// A query (one text) on a backend that replays recorded sequences (CUDA
+// graphs) is padded to the next of these lengths, so a handful of shapes, each
+// captured once, serve every query; padded keys are masked as in any batch,
+// so the vector does not change. Longer texts run the ordinary launches.
+constexpr int64_t query_buckets[] = {16, 32, 64, 128};
+
+uint64_t next_encoder_uid() {
+  static std::atomic<uint64_t> n{0};
+  return ++n;
+}
 
 // The four matmuls of a layer, by what feeds them.
 enum class linear_role { qkv, attn_out, ffn_in, ffn_out };
@@ -176,6 +188,17 @@ struct encoder::impl {
   kernels::buffer_ptr hidden_q, hidden_scales;
 
   status reserve(int64_t batch, int64_t rows);
+  // Recorded sequences (backend::run_sequence, CUDA graphs) bake in buffer
+  // addresses: a key names this encoder, its workspace generation (bumped
+  // whenever reserve() moves a buffer), the precision and the padded length.
+  const uint64_t uid = next_encoder_uid();
+  uint64_t workspace_generation = 0;
+  uint64_t sequence_key(int64_t len, precision p) const {
+    return (uid << 32) ^ ((workspace_generation & 0xffff) << 16) ^ (p == precision::int8 ? 0x8000u : 0u) ^
+           static_cast<uint64_t>(len);
+  }
+  // Embed .. pool for b sequences of len rows, on the uploaded ids and lengths.
+  status forward(int64_t b, int64_t len, precision p);
   status record_input_range(const tensor& x, linear_role role);
   status smooth_weights();
   // gather_int8_weights, which only speeds queries up: if it fails (e.g. no
@@ -196,6 +219,7 @@ struct encoder::impl {
 status encoder::impl::reserve(int64_t batch, int64_t rows) {
   auto grow = [&](kernels::buffer_ptr& b, size_t bytes) -> status {
     if (b.bytes() >= bytes) return {};
+    ++workspace_generation;  // recorded sequences name the old buffer
     b.reset();
     WINNOW_ASSIGN_OR_RETURN(kernels::buffer nb, backend->alloc(bytes));
     b = kernels::buffer_ptr(backend, nb);
@@ -291,9 +315,28 @@ status encoder::impl::run_chunk(const std::vector<const token_ids*>& chunk, prec
   const int64_t b = static_cast<int64_t>(chunk.size());
   int64_t len = 0;
   for (const token_ids* t : chunk) len = std::max<int64_t>(len, static_cast<int64_t>(t->size()));
+  // One text on a backend that records sequences: pad to its bucket and run
+  // embed .. pool as one recorded sequence. Not while calibrating (that
+  // downloads activations between ops). Everything else (the CPU, batches)
+  // runs the ops one by one exactly as before.
+  bool recorded = false;
+  if (b == 1 && calibration == nullptr && backend->replays_sequences()) {
+    for (int64_t bucket : query_buckets) {
+      if (len <= bucket && bucket <= config.max_position_embeddings) {
+        len = bucket;
+        recorded = true;
+        break;
+      }
+    }
+  }
   const int64_t rows = b * len;
-  WINNOW_RETURN_IF_ERROR(reserve(b, rows));
-  const int64_t h = config.hidden_size, inter = config.intermediate_size;
+  // A recorded query sizes the workspace for the largest bucket at once, so a
+  // longer query does not move the buffers (and orphan the shorter buckets'
+  // graphs) while the buckets warm up.
+  WINNOW_RETURN_IF_ERROR(reserve(b, recorded ? std::max(rows, std::min<int64_t>(query_buckets[3],
+                                                                               config.max_position_embeddings))
+                                             : rows));
+  const int64_t h = config.hidden_size;
 
   std::vector<int32_t> host_ids(static_cast<size_t>(rows), tok.pad_id());
   std::vector<int32_t> host_lengths(static_cast<size_t>(b));
@@ -306,6 +349,20 @@ status encoder::impl::run_chunk(const std::vector<const token_ids*>& chunk, prec
   WINNOW_RETURN_IF_ERROR(backend->upload(type_ids.get(), 0, host_types.data(), host_types.size() * 4));
   WINNOW_RETURN_IF_ERROR(backend->upload(lengths.get(), 0, host_lengths.data(), host_lengths.size() * 4));
 
+  if (recorded) {
+    WINNOW_RETURN_IF_ERROR(backend->run_sequence(sequence_key(len, p), [&] { return forward(b, len, p); }));
+  } else {
+    WINNOW_RETURN_IF_ERROR(forward(b, len, p));
+  }
+  std::vector<float> host(static_cast<size_t>(b * h));
+  WINNOW_RETURN_IF_ERROR(backend->download(host.data(), pooled.get(), 0, host.size() * 4));
+  for (int64_t i = 0; i < b; ++i) out.emplace_back(host.begin() + i * h, host.begin() + (i + 1) * h);
+  return {};
+}
+
+status encoder::impl::forward(int64_t b, int64_t len, precision p) {
+  const int64_t rows = b * len;
+  const int64_t h = config.hidden_size, inter = config.intermediate_size;
   const tensor t_hidden = tensor::make(hidden.data(), dtype::f32, rows, h);
   const tensor t_qkv = tensor::make(qkv.data(), dtype::f32, rows, 3 * h);
   const tensor t_ctx = tensor::make(ctx.data(), dtype::f32, rows, h);
@@ -375,9 +432,6 @@ status encoder::impl::run_chunk(const std::vector<const token_ids*>& chunk, prec
   po.normalize = config.normalize;
   po.out = tensor::make(pooled.data(), dtype::f32, b, h);
   WINNOW_RETURN_IF_ERROR(backend->run(po));
-  std::vector<float> host(static_cast<size_t>(b * h));
-  WINNOW_RETURN_IF_ERROR(backend->download(host.data(), pooled.get(), 0, host.size() * 4));
-  for (int64_t i = 0; i < b; ++i) out.emplace_back(host.begin() + i * h, host.begin() + (i + 1) * h);
   return {};
 }
 
