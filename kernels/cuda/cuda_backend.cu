@@ -121,6 +121,11 @@ class cuda_backend final : public backend {
     if (fault_host_) cudaFreeHost(fault_host_);
     if (staging_) cudaFreeHost(staging_);
     if (staging_free_) cudaEventDestroy(staging_free_);
+    for (download_slot& d : slots_) {
+      if (d.host) cudaFreeHost(d.host);
+      if (d.fault) cudaFreeHost(d.fault);
+      if (d.done) cudaEventDestroy(d.done);
+    }
     if (ctx_.stream) cudaStreamDestroy(ctx_.stream);
   }
 
@@ -188,6 +193,62 @@ class cuda_backend final : public backend {
     WINNOW_RETURN_IF_ERROR(use_device());
     return std::visit(run_visitor{ctx_}, o);
   }
+
+  // Two pinned slots, each with its event and its copy of the input-fault
+  // record: the copy of chunk i's vectors (and of the faults its ops found)
+  // is enqueued behind chunk i's ops, so the host can enqueue chunk i+1 and
+  // only then wait for chunk i (model/encoder's chunk pipeline).
+  status begin_download(const buffer& src, size_t src_offset, size_t bytes, pending_download& out) override {
+    if (src_offset + bytes > src.bytes)
+      return status::invalid_argument("begin_download: " + std::to_string(bytes) + " bytes at offset " +
+                                      std::to_string(src_offset) + " exceed the buffer's " + std::to_string(src.bytes));
+    WINNOW_RETURN_IF_ERROR(use_device());
+    const int slot = next_slot_;
+    download_slot& d = slots_[slot];
+    next_slot_ = (next_slot_ + 1) % download_slot_count;
+    if (d.ticket != 0) WINNOW_CUDA_RETURN_IF_ERROR(cudaEventSynchronize(d.done));  // reused: its handle is void
+    d.ticket = 0;
+    if (bytes > d.bytes) {
+      if (d.host) WINNOW_CUDA_RETURN_IF_ERROR(cudaFreeHost(d.host));
+      d.host = nullptr;
+      d.bytes = 0;
+      const size_t want = bytes < (size_t{1} << 20) ? (size_t{1} << 20) : bytes + bytes / 4;
+      WINNOW_CUDA_RETURN_IF_ERROR(cudaMallocHost(&d.host, want));
+      d.bytes = want;
+    }
+    if (bytes > 0)
+      WINNOW_CUDA_RETURN_IF_ERROR(cudaMemcpyAsync(d.host, static_cast<const char*>(src.ptr) + src_offset, bytes,
+                                                  cudaMemcpyDeviceToHost, ctx_.stream));
+    WINNOW_CUDA_RETURN_IF_ERROR(
+        cudaMemcpyAsync(d.fault, ctx_.input_fault, 4 * sizeof(int), cudaMemcpyDeviceToHost, ctx_.stream));
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaEventRecord(d.done, ctx_.stream));
+    d.ticket = ++next_ticket_;
+    out.slot = slot;
+    out.ticket = d.ticket;
+    out.bytes = bytes;
+    out.host.clear();
+    return status::ok_status();
+  }
+
+  status end_download(pending_download& p, void* dst) override {
+    if (p.slot < 0 || p.slot >= download_slot_count || p.ticket == 0 || slots_[p.slot].ticket != p.ticket)
+      return status::invalid_argument("end_download: not a pending download of this backend (or its slot was reused)");
+    download_slot& d = slots_[p.slot];
+    p.ticket = 0;
+    WINNOW_RETURN_IF_ERROR(use_device());
+    WINNOW_CUDA_RETURN_IF_ERROR(cudaEventSynchronize(d.done));
+    d.ticket = 0;
+    if (d.fault[0] != fault_none) {
+      const std::string message = fault_message(d.fault);
+      WINNOW_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(ctx_.input_fault, 0, 4 * sizeof(int), ctx_.stream));
+      WINNOW_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(ctx_.stream));
+      return status::invalid_argument(message);
+    }
+    if (p.bytes > 0) std::memcpy(dst, d.host, p.bytes);
+    return status::ok_status();
+  }
+
+  int download_slots() const override { return download_slot_count; }
 
   status sync() override {
     WINNOW_RETURN_IF_ERROR(use_device());
@@ -326,6 +387,11 @@ class cuda_backend final : public backend {
     WINNOW_CUDA_RETURN_IF_ERROR(cudaMalloc(&ctx_.input_fault, 4 * sizeof(int)));
     WINNOW_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(ctx_.input_fault, 0, 4 * sizeof(int), ctx_.stream));
     WINNOW_CUDA_RETURN_IF_ERROR(cudaMallocHost(&fault_host_, 4 * sizeof(int)));
+    for (download_slot& d : slots_) {
+      WINNOW_CUDA_RETURN_IF_ERROR(cudaEventCreateWithFlags(&d.done, cudaEventDisableTiming));
+      WINNOW_CUDA_RETURN_IF_ERROR(cudaMallocHost(reinterpret_cast<void**>(&d.fault), 4 * sizeof(int)));
+      std::memset(d.fault, 0, 4 * sizeof(int));
+    }
     plans_ = std::make_unique<lt_plan_cache>();
     ctx_.plans = plans_.get();
     (void)info();  // refresh the memory figures once
@@ -343,7 +409,9 @@ class cuda_backend final : public backend {
     if (staging_) WINNOW_CUDA_RETURN_IF_ERROR(cudaFreeHost(staging_));
     staging_ = nullptr;
     staging_bytes_ = 0;
-    const size_t want = bytes < (size_t{1} << 20) ? (size_t{1} << 20) : bytes + bytes / 4;
+    // 4 MiB at least: a 16k-row chunk uploads ~130 KB, so ~30 chunks share
+    // the area before an upload has to wait for the copies out of it.
+    const size_t want = bytes < (size_t{4} << 20) ? (size_t{4} << 20) : bytes + bytes / 4;
     WINNOW_CUDA_RETURN_IF_ERROR(cudaMallocHost(&staging_, want));
     staging_bytes_ = want;
     return status::ok_status();
@@ -369,6 +437,17 @@ class cuda_backend final : public backend {
   size_t staging_bytes_ = 0;
   size_t staging_used_ = 0;    // bytes handed to uploads since the last wait
   graph_cache<cuda_graph> graphs_;
+  struct download_slot {
+    void* host = nullptr;  // pinned
+    size_t bytes = 0;
+    int* fault = nullptr;  // pinned: the input-fault record as of this download
+    cudaEvent_t done = nullptr;
+    uint64_t ticket = 0;   // of the pending download using it; 0 = free
+  };
+  static constexpr int download_slot_count = 2;
+  download_slot slots_[download_slot_count];
+  int next_slot_ = 0;
+  uint64_t next_ticket_ = 0;
   bool graphs_enabled_ = true;
   std::string last_failure_;
   cudaEvent_t staging_free_ = nullptr;

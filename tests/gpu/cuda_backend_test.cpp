@@ -246,6 +246,57 @@ TEST_F(gpu_fixture, with_graphs_off_a_sequence_is_plain_launches) {
   EXPECT_EQ(st->captures + st->replays + st->eager, 0u);
 }
 
+// ---- begin/end_download: two chunks in flight ------------------------------
+
+TEST_F(gpu_fixture, two_downloads_in_flight_see_the_data_as_of_their_begin) {
+  EXPECT_EQ(be->download_slots(), 2);
+  sequence_rig rig(*be);
+  const std::vector<float> a = {1, 2, 3, 4}, b = {-1, -2, -3, -4};
+  ASSERT_OK(be->upload(rig.in.get(), 0, a.data(), 16));
+  ASSERT_OK(be->run(gelu_op{rig.t(rig.in), rig.t(rig.out)}));
+  pending_download first, second, third;
+  ASSERT_OK(be->begin_download(rig.out.get(), 0, 16, first));
+  ASSERT_OK(be->upload(rig.in.get(), 0, b.data(), 16));  // the next "chunk" overwrites out
+  ASSERT_OK(be->run(gelu_op{rig.t(rig.in), rig.t(rig.out)}));
+  ASSERT_OK(be->begin_download(rig.out.get(), 0, 16, second));
+  std::vector<float> got(4);
+  ASSERT_OK(be->end_download(first, got.data()));
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(got[i], gelu_ref(a[i]), 1e-5);
+  ASSERT_OK(be->end_download(second, got.data()));
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(got[i], gelu_ref(b[i]), 1e-5);
+  EXPECT_EQ(be->end_download(second, got.data()).code(), status_code::invalid_argument) << "ended twice";
+  // Three begun: the third reuses the first's slot and voids its handle.
+  ASSERT_OK(be->begin_download(rig.out.get(), 0, 16, first));
+  ASSERT_OK(be->begin_download(rig.out.get(), 0, 16, second));
+  ASSERT_OK(be->begin_download(rig.out.get(), 0, 16, third));
+  EXPECT_EQ(be->end_download(first, got.data()).code(), status_code::invalid_argument);
+  EXPECT_OK(be->end_download(second, got.data()));
+  EXPECT_OK(be->end_download(third, got.data()));
+}
+
+TEST_F(gpu_fixture, a_device_input_fault_is_reported_by_end_download) {
+  std::vector<buffer_ptr> hold;
+  embed_op e;
+  e.ids = upload_s32({1, 2, 99, 3}, hold);
+  e.type_ids = upload_s32({0, 0, 0, 0}, hold);
+  e.word_table = zeros_f32(10, 8, hold);
+  e.position_table = zeros_f32(4, 8, hold);
+  e.type_table = zeros_f32(2, 8, hold);
+  e.gamma = zeros_f32(1, 8, hold);
+  e.beta = zeros_f32(1, 8, hold);
+  e.batch = 1;
+  e.seq_len = 4;
+  e.out = zeros_f32(4, 8, hold);
+  ASSERT_OK(be->run(e));
+  pending_download p;
+  ASSERT_OK(be->begin_download(buffer{e.out.data, 128}, 0, 128, p));
+  std::vector<float> got(32);
+  const status s = be->end_download(p, got.data());
+  EXPECT_EQ(s.code(), status_code::invalid_argument);
+  EXPECT_NE(s.message().find("token id 99 at row 2"), std::string::npos) << s.message();
+  EXPECT_OK(be->sync());  // reported once, then cleared
+}
+
 TEST(cuda_backend, graph_switches_refuse_a_cpu_backend) {
   auto cpu = make_cpu_backend(cpu_backend_options{});
   EXPECT_EQ(set_graphs_enabled(*cpu, true).code(), status_code::invalid_argument);
