@@ -264,7 +264,7 @@ class cuda_backend final : public backend {
       WINNOW_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(ctx_.stream));  // none of them may still run
       graphs_.clear();
     }
-    switch (graphs_.next(key, ctx_.scratch_epoch())) {
+    switch (graphs_.next(key, graph_epoch())) {
       case graph_step::warm_up:
       case graph_step::eager:
         return enqueue();
@@ -274,7 +274,7 @@ class cuda_backend final : public backend {
       case graph_step::capture:
         break;
     }
-    const uint64_t epoch = ctx_.scratch_epoch();
+    const uint64_t epoch = graph_epoch();
     status_or<std::unique_ptr<cuda_graph>> g = capture(enqueue);
     if (!g.ok()) {
       // Remembered (not retried every query); the ops then run as usual. A
@@ -316,6 +316,10 @@ class cuda_backend final : public backend {
 
  private:
   cuda_backend() = default;
+
+  // What a graph bakes in besides the caller's buffers: the scratch address
+  // and the int8 GEMM path (set_gemm_s8_path picks other kernels).
+  uint64_t graph_epoch() const { return ctx_.scratch_epoch() * 4 + static_cast<uint64_t>(ctx_.s8_path); }
 
   // Records `enqueue` on the stream (cudaStreamCaptureModeThreadLocal: only
   // this thread's unsafe calls break it, so another backend's thread may
