@@ -194,7 +194,7 @@ class cuda_backend final : public backend {
     return std::visit(run_visitor{ctx_}, o);
   }
 
-  // Two pinned slots, each with its event and its copy of the input-fault
+  // Two pinned slots, each with its event and its copy of the [INPUT_FAULTS]
   // record: the copy of chunk i's vectors (and of the faults its ops found)
   // is enqueued behind chunk i's ops, so the host can enqueue chunk i+1 and
   // only then wait for chunk i (model/encoder's chunk pipeline).
@@ -402,7 +402,13 @@ class cuda_backend final : public backend {
     return finish();
   }
 
-  status use_device() const { return to_status(cudaSetDevice(ctx_.device), "cudaSetDevice"); }
+  // cudaSetDevice only when another device is current: it runs before every
+  // op, inside graph captures too.
+  status use_device() const {
+    int current = -1;
+    if (cudaGetDevice(&current) == cudaSuccess && current == ctx_.device) return status::ok_status();
+    return to_status(cudaSetDevice(ctx_.device), "cudaSetDevice");
+  }
 
   status reserve_staging(size_t bytes) {
     // Whatever used the staging area last must be done with it (the event
