@@ -195,7 +195,9 @@ struct encoder::impl {
   const uint64_t uid = next_encoder_uid();
   uint64_t workspace_generation = 0;
   uint64_t sequence_key(int64_t len, precision p) const {
-    return (uid << 32) ^ ((workspace_generation & 0xffff) << 16) ^ (p == precision::int8 ? 0x8000u : 0u) ^
+    // Bit fields: uid 24 bits, generation 24 (a workspace grows a few
+    // times: it never wraps), precision 1, length 15 (<= 128 here).
+    return (uid << 40) | ((workspace_generation & 0xffffff) << 16) | (p == precision::int8 ? 0x8000u : 0u) |
            static_cast<uint64_t>(len);
   }
   // Embed .. pool for b sequences of len rows, on the uploaded ids and lengths.
