@@ -51,6 +51,9 @@ class device_runner {
   // Encodes `sequences` synthetic sequences of `tokens` tokens once to warm
   // up, then `runs` times; returns padded tokens per second.
   status_or<double> measure_tokens_per_s(int sequences, int tokens, int runs);
+  // Encodes one text per query bucket twice (CUDA devices, at start-up and
+  // after a health probe): the query path's CUDA graphs are then captured.
+  status warm_query_path();
 
   // How many times probe() rebuilt the backend and weights (tests, stats).
   uint64_t rebuilds() const { return rebuilds_; }

@@ -15,9 +15,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "common/status.hpp"
 #include "common/status_or.hpp"
@@ -245,6 +248,16 @@ using op = std::variant<quantize_rows_f32_s8_op, gemm_s8s8_f32_op, gemm_f32_op,
 // "gemm_s8s8_f32" etc.: the op's name, for logs and test names.
 const char* op_name(const op& o);
 
+// A download begun with backend::begin_download and not yet ended. Opaque to
+// callers: `slot`/`ticket` name the device backend's pinned slot, `host`
+// holds the bytes for the default (copy-at-once) implementation.
+struct pending_download {
+  int slot = -1;
+  uint64_t ticket = 0;
+  size_t bytes = 0;
+  std::vector<char> host;
+};
+
 enum class device_kind { cpu, cuda, simulated };
 
 struct device_info {
@@ -277,6 +290,49 @@ class backend {
   // visible to download() (which synchronizes) or after sync().
   virtual status run(const op& o) = 0;
   virtual status sync() = 0;
+
+  // A download in two steps, so the host can enqueue the next chunk's work
+  // before waiting for this one's result (model/encoder's chunk pipeline):
+  // begin_download enqueues the copy of src (after the ops enqueued so far)
+  // into host memory the backend owns; ops enqueued afterwards may overwrite
+  // src. end_download waits for that copy only, writes the bytes to dst and
+  // reports what download() would (device input faults included).
+  // At most download_slots() may be pending at once; beginning one more
+  // reuses the oldest slot, whose handle then ends with invalid_argument.
+  // The default copies at once (download()) and ends with a memcpy.
+  virtual status begin_download(const buffer& src, size_t src_offset, size_t bytes, pending_download& out) {
+    out.slot = -1;
+    out.bytes = bytes;
+    out.host.resize(bytes);
+    return download(out.host.data(), src, src_offset, bytes);
+  }
+  virtual status end_download(pending_download& p, void* dst) {
+    if (p.host.size() < p.bytes) return status::invalid_argument("end_download: not a pending download");
+    if (p.bytes > 0) std::memcpy(dst, p.host.data(), p.bytes);
+    p.host.clear();
+    p.bytes = 0;
+    return status::ok_status();
+  }
+  // How many downloads may be pending at once (so how many chunks a caller
+  // may keep in flight); 1 for the default.
+  virtual int download_slots() const { return 1; }
+
+  // A fixed op sequence that a device backend may record once and replay
+  // (CUDA graphs: one launch instead of ~50 for a query). `enqueue` makes
+  // the run() calls and nothing else (no upload, download, sync or alloc).
+  // REQUIRES: every call with the same `key` enqueues the same ops with the
+  // same shapes on the same buffers (only what the buffers hold may differ:
+  // token ids, lengths); a caller makes a new key whenever a buffer moves.
+  // Results as if `enqueue` had run; a backend that cannot record a sequence
+  // runs it as usual. The default (the CPU) simply calls `enqueue`, so the
+  // encoder keeps one code path.
+  virtual status run_sequence(uint64_t key, const std::function<status()>& enqueue) {
+    (void)key;
+    return enqueue();
+  }
+  // Whether run_sequence records and replays (so fixed, padded shapes pay
+  // off); false for the default.
+  virtual bool replays_sequences() const { return false; }
 };
 
 // Frees a buffer on the backend that made it.

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <atomic>
+#include <deque>
 
 #include "kernels/cpu/cpu_backend.hpp"
 #include "model/bert_weights.hpp"
@@ -28,6 +30,17 @@ constexpr int64_t max_chunk_texts = 64;
 // GPU's memory. Not yet measured on a GPU (docs/gpu.md).
 constexpr int64_t gpu_chunk_rows = 16384;
 constexpr int64_t gpu_chunk_texts = 1024;
+
+// A query (one text) on a backend that replays recorded sequences (CUDA
+// graphs) is padded to the next of these lengths, so a handful of shapes, each
+// captured once, serve every query; padded keys are masked as in any batch,
+// so the vector does not change. Longer texts run the ordinary launches.
+constexpr int64_t query_buckets[] = {16, 32, 64, 128};
+
+uint64_t next_encoder_uid() {
+  static std::atomic<uint64_t> n{0};
+  return ++n;
+}
 
 // The four matmuls of a layer, by what feeds them.
 enum class linear_role { qkv, attn_out, ffn_in, ffn_out };
@@ -176,6 +189,19 @@ struct encoder::impl {
   kernels::buffer_ptr hidden_q, hidden_scales;
 
   status reserve(int64_t batch, int64_t rows);
+  // Recorded sequences (backend::run_sequence, CUDA graphs) bake in buffer
+  // addresses: a key names this encoder, its workspace generation (bumped
+  // whenever reserve() moves a buffer), the precision and the padded length.
+  const uint64_t uid = next_encoder_uid();
+  uint64_t workspace_generation = 0;
+  uint64_t sequence_key(int64_t len, precision p) const {
+    // Bit fields: uid 24 bits, generation 24 (a workspace grows a few
+    // times: it never wraps), precision 1, length 15 (<= 128 here).
+    return (uid << 40) | ((workspace_generation & 0xffffff) << 16) | (p == precision::int8 ? 0x8000u : 0u) |
+           static_cast<uint64_t>(len);
+  }
+  // Embed .. pool for b sequences of len rows, on the uploaded ids and lengths.
+  status forward(int64_t b, int64_t len, precision p);
   status record_input_range(const tensor& x, linear_role role);
   status smooth_weights();
   // gather_int8_weights, which only speeds queries up: if it fails (e.g. no
@@ -187,7 +213,18 @@ struct encoder::impl {
     }
   }
   status linear(const tensor& x, const linear_weights& w, linear_role role, const tensor& out, precision p);
-  status run_chunk(const std::vector<const token_ids*>& chunk, precision p, std::vector<std::vector<float>>& out);
+  // A chunk whose vectors are on their way down (backend::begin_download).
+  struct in_flight {
+    kernels::pending_download download;
+    int64_t texts = 0;
+  };
+  // Uploads a chunk, enqueues its forward pass and begins the download of
+  // its vectors; appends it to `pending`. Collects every pending chunk into
+  // `out` first if the workspace has to grow (a buffer in use must not move).
+  status enqueue_chunk(const std::vector<const token_ids*>& chunk, precision p, std::deque<in_flight>& pending,
+                       std::vector<std::vector<float>>& out);
+  // Waits for the oldest pending chunk and appends its vectors to `out`.
+  status collect(std::deque<in_flight>& pending, std::vector<std::vector<float>>& out);
   // One encoder layer of the fused int8 graph (int8_graph::fused).
   status fused_layer(const layer_weights& l, const kernels::attention_op& shape, int64_t rows);
   status_or<std::vector<std::vector<float>>> run(const std::vector<token_ids>& batch, precision p);
@@ -196,6 +233,7 @@ struct encoder::impl {
 status encoder::impl::reserve(int64_t batch, int64_t rows) {
   auto grow = [&](kernels::buffer_ptr& b, size_t bytes) -> status {
     if (b.bytes() >= bytes) return {};
+    ++workspace_generation;  // recorded sequences name the old buffer
     b.reset();
     WINNOW_ASSIGN_OR_RETURN(kernels::buffer nb, backend->alloc(bytes));
     b = kernels::buffer_ptr(backend, nb);
@@ -286,14 +324,55 @@ status encoder::impl::smooth_weights() {
   return {};
 }
 
-status encoder::impl::run_chunk(const std::vector<const token_ids*>& chunk, precision p,
-                                std::vector<std::vector<float>>& out) {
+status encoder::impl::collect(std::deque<in_flight>& pending, std::vector<std::vector<float>>& out) {
+  in_flight f = std::move(pending.front());
+  pending.pop_front();
+  const int64_t h = config.hidden_size;
+  std::vector<float> host(static_cast<size_t>(f.texts * h));
+  WINNOW_RETURN_IF_ERROR(backend->end_download(f.download, host.data()));
+  for (int64_t i = 0; i < f.texts; ++i) out.emplace_back(host.begin() + i * h, host.begin() + (i + 1) * h);
+  return {};
+}
+
+status encoder::impl::enqueue_chunk(const std::vector<const token_ids*>& chunk, precision p,
+                                    std::deque<in_flight>& pending, std::vector<std::vector<float>>& out) {
   const int64_t b = static_cast<int64_t>(chunk.size());
   int64_t len = 0;
   for (const token_ids* t : chunk) len = std::max<int64_t>(len, static_cast<int64_t>(t->size()));
+  // One text on a backend that records sequences: pad to its bucket and run
+  // embed .. pool as one recorded sequence. Not while calibrating (that
+  // downloads activations between ops). Everything else (the CPU, batches)
+  // runs the ops one by one exactly as before.
+  bool recorded = false;
+  if (b == 1 && calibration == nullptr && backend->replays_sequences()) {
+    for (int64_t bucket : query_buckets) {
+      if (len <= bucket && bucket <= config.max_position_embeddings) {
+        len = bucket;
+        recorded = true;
+        break;
+      }
+    }
+  }
   const int64_t rows = b * len;
-  WINNOW_RETURN_IF_ERROR(reserve(b, rows));
-  const int64_t h = config.hidden_size, inter = config.intermediate_size;
+  // A recorded query sizes the workspace for the largest bucket at once, so a
+  // longer query does not move the buffers (and orphan the shorter buckets'
+  // graphs) while the buckets warm up.
+  int64_t want_rows =
+      recorded ? std::max(rows, std::min<int64_t>(query_buckets[3], config.max_position_embeddings)) : rows;
+  int64_t want_batch = b;
+  if (want_rows > capacity_rows || want_batch > capacity_batch) {
+    // Growing moves buffers a pending chunk still reads: collect first. With
+    // chunks in flight (a GPU), grow to at least twice the capacity (up to
+    // the chunk limits) so this happens a few times per encoder, not at
+    // every chunk whose texts are shorter (more of them) than the last's.
+    while (!pending.empty()) WINNOW_RETURN_IF_ERROR(collect(pending, out));
+    if (backend->download_slots() >= 2) {
+      want_rows = std::max(want_rows, std::min(2 * capacity_rows, chunk_rows));
+      want_batch = std::max(want_batch, std::min(2 * capacity_batch, chunk_texts));
+    }
+  }
+  WINNOW_RETURN_IF_ERROR(reserve(want_batch, want_rows));
+  const int64_t h = config.hidden_size;
 
   std::vector<int32_t> host_ids(static_cast<size_t>(rows), tok.pad_id());
   std::vector<int32_t> host_lengths(static_cast<size_t>(b));
@@ -306,6 +385,21 @@ status encoder::impl::run_chunk(const std::vector<const token_ids*>& chunk, prec
   WINNOW_RETURN_IF_ERROR(backend->upload(type_ids.get(), 0, host_types.data(), host_types.size() * 4));
   WINNOW_RETURN_IF_ERROR(backend->upload(lengths.get(), 0, host_lengths.data(), host_lengths.size() * 4));
 
+  if (recorded) {
+    WINNOW_RETURN_IF_ERROR(backend->run_sequence(sequence_key(len, p), [&] { return forward(b, len, p); }));
+  } else {
+    WINNOW_RETURN_IF_ERROR(forward(b, len, p));
+  }
+  in_flight f;
+  f.texts = b;
+  WINNOW_RETURN_IF_ERROR(backend->begin_download(pooled.get(), 0, static_cast<size_t>(b * h) * 4, f.download));
+  pending.push_back(std::move(f));
+  return {};
+}
+
+status encoder::impl::forward(int64_t b, int64_t len, precision p) {
+  const int64_t rows = b * len;
+  const int64_t h = config.hidden_size, inter = config.intermediate_size;
   const tensor t_hidden = tensor::make(hidden.data(), dtype::f32, rows, h);
   const tensor t_qkv = tensor::make(qkv.data(), dtype::f32, rows, 3 * h);
   const tensor t_ctx = tensor::make(ctx.data(), dtype::f32, rows, h);
@@ -375,9 +469,6 @@ status encoder::impl::run_chunk(const std::vector<const token_ids*>& chunk, prec
   po.normalize = config.normalize;
   po.out = tensor::make(pooled.data(), dtype::f32, b, h);
   WINNOW_RETURN_IF_ERROR(backend->run(po));
-  std::vector<float> host(static_cast<size_t>(b * h));
-  WINNOW_RETURN_IF_ERROR(backend->download(host.data(), pooled.get(), 0, host.size() * 4));
-  for (int64_t i = 0; i < b; ++i) out.emplace_back(host.begin() + i * h, host.begin() + (i + 1) * h);
   return {};
 }
 
@@ -479,14 +570,24 @@ status_or<std::vector<std::vector<float>>> encoder::impl::run(const std::vector<
                    [&](size_t a, size_t b) { return batch[a].size() > batch[b].size(); });
   std::vector<std::vector<float>> sorted_out;
   sorted_out.reserve(batch.size());
+  // Chunks in flight: two where the backend has two download slots (a GPU:
+  // chunk i+1 is uploaded and enqueued before the host waits for chunk i's
+  // vectors, so the device never idles while the host collects one chunk and
+  // prepares the next; one stream, so chunk i+1's ops still run after chunk
+  // i's and may reuse its activations), one elsewhere (the CPU: enqueue,
+  // then collect at once, the order the encoder always had).
+  const size_t depth = backend->download_slots() >= 2 ? 2 : 1;
+  std::deque<in_flight> pending;
   size_t i = 0;
   while (i < order.size()) {
     const int64_t len = static_cast<int64_t>(batch[order[i]].size());  // longest in this chunk
     const int64_t fit = std::max<int64_t>(1, std::min(chunk_texts, chunk_rows / len));
     std::vector<const token_ids*> chunk;
     for (; i < order.size() && static_cast<int64_t>(chunk.size()) < fit; ++i) chunk.push_back(&batch[order[i]]);
-    WINNOW_RETURN_IF_ERROR(run_chunk(chunk, p, sorted_out));
+    WINNOW_RETURN_IF_ERROR(enqueue_chunk(chunk, p, pending, sorted_out));
+    while (pending.size() >= depth) WINNOW_RETURN_IF_ERROR(collect(pending, sorted_out));
   }
+  while (!pending.empty()) WINNOW_RETURN_IF_ERROR(collect(pending, sorted_out));
   std::vector<std::vector<float>> out(batch.size());
   for (size_t k = 0; k < order.size(); ++k) out[order[k]] = std::move(sorted_out[k]);
   return out;

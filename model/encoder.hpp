@@ -17,7 +17,11 @@
 //
 // Batching: texts are padded to the longest in the batch and masked, so a
 // text's vector does not depend on what it is batched with (fp32: max abs
-// difference <= 1e-5).
+// difference <= 1e-5). On a backend that records op sequences (a CUDA
+// device), a single text is padded to 16/32/64/128 tokens and its forward
+// pass replayed as one CUDA graph per length; where the backend has two
+// download slots, chunk i+1 is enqueued before chunk i's vectors are waited
+// for (docs/gpu.md, "Copies, chunks in flight, CUDA graphs").
 //
 // Thread-safety: an encoder uses its backend, which serves one thread at a
 // time; use one encoder per thread (they may share nothing but the files).

@@ -5,7 +5,8 @@
 //   end-to-end passages/s (128 tokens) at batch 32..1024 (MiniLM-L6 shapes),
 //     for the unfused int8 graph and the fused one (model/encoder.hpp
 //     int8_graph: fused epilogues, s8 between ops, f16 tensor-core attention);
-//   one query's latency (upload ids, encode, download the vector), both graphs;
+//   one query's latency (upload ids, encode, download the vector), both graphs,
+//   each with every op its own launch and as one CUDA graph (run_sequence);
 //   a cross-check of both graphs against the CPU reference backend.
 // Plain program (no Google Benchmark) because the GPU machines that run it
 // have only the CUDA toolkit; see tests/gpu/device-check.sh.
@@ -224,26 +225,38 @@ std::string e2e_section(backend& be, bool quick) {
   return j.str();
 }
 
-std::string query_section(backend& be, bool fused) {
+// One query (batch 1) at the encoder's bucket lengths: upload the ids, the
+// forward pass, download the vector. With `graph`, the forward pass is one
+// CUDA graph (backend::run_sequence: warm-up, capture, then replays; the
+// warm-up iterations below cover the first two), and each row also says how
+// far its vector is from the ordinary launches' (same kernels: expect 0) and
+// what the backend's graph counters did.
+std::string query_section(backend& be, bool fused, bool graph) {
   std::ostringstream j;
   j << "[";
   bool first = true;
-  for (int seq_len : {16, 32, 128}) {
+  if (!cuda::set_graphs_enabled(be, graph).ok()) return "[{\"error\": \"not a CUDA backend\"}]";
+  for (int seq_len : {16, 32, 64, 128}) {
     auto g = minilm_graph::create(be, minilm_shape{}, 1, seq_len, 42, fused);
     if (!g.ok()) return "[{\"error\": " + jstr(g.get_status().to_string()) + "}]";
     std::mt19937_64 rng(5);
     std::vector<int32_t> ids, lengths;
     random_batch(rng, 1, seq_len, true, ids, lengths);
-    std::vector<float> out;
+    std::vector<float> out, eager_out;
     std::vector<double> ms;
-    status s = status::ok_status();
-    for (int i = 0; i < 5 && s.ok(); ++i) s = (*g)->encode(ids, lengths, 1, out);  // warm-up
+    status s = (*g)->encode(ids, lengths, 1, eager_out);  // the ordinary launches, for the comparison
+    (*g)->set_recorded(graph);
+    const auto before = cuda::graph_stats(be);
+    for (int i = 0; i < 5 && s.ok(); ++i) s = (*g)->encode(ids, lengths, 1, out);  // warm-up (and capture)
+    double max_diff = 0;
+    for (size_t i = 0; s.ok() && i < out.size() && i < eager_out.size(); ++i)
+      max_diff = std::max(max_diff, static_cast<double>(std::fabs(out[i] - eager_out[i])));
     for (int i = 0; i < 200 && s.ok(); ++i) {
       const auto t0 = clock_type::now();
       s = (*g)->encode(ids, lengths, 1, out);
       ms.push_back(seconds_since(t0) * 1e3);
     }
-    j << (first ? "" : ",") << "\n    {\"tokens\": " << seq_len;
+    j << (first ? "" : ",") << "\n    {\"tokens\": " << seq_len << ", \"graph\": " << (graph ? "true" : "false");
     first = false;
     if (!s.ok()) {
       j << ", \"error\": " << jstr(s.to_string()) << "}";
@@ -251,9 +264,18 @@ std::string query_section(backend& be, bool fused) {
     }
     std::sort(ms.begin(), ms.end());
     j << ", \"median_ms\": " << jnum(ms[ms.size() / 2]) << ", \"p90_ms\": " << jnum(ms[ms.size() * 9 / 10])
-      << ", \"min_ms\": " << jnum(ms.front()) << "}";
+      << ", \"min_ms\": " << jnum(ms.front());
+    const auto after = cuda::graph_stats(be);
+    if (graph && before.ok() && after.ok()) {
+      j << ", \"max_abs_diff_vs_launches\": " << jnum(max_diff) << ", \"captures\": "
+        << (after->captures - before->captures) << ", \"replays\": " << (after->replays - before->replays)
+        << ", \"capture_failures\": " << (after->failures - before->failures);
+      if (after->failures > before->failures) j << ", \"capture_failure\": " << jstr(after->last_failure);
+    }
+    j << "}";
   }
   j << "\n  ]";
+  cuda::set_graphs_enabled(be, true).ignore();
   return j.str();
 }
 
@@ -363,8 +385,11 @@ int run(int argc, char** argv) {
   j << ",\n  \"check\": " << check_section(**be, false);
   j << ",\n  \"check_fused\": " << check_section(**be, true);
   std::fprintf(stderr, "check done\n");
-  j << ",\n  \"query_latency\": " << query_section(**be, false);
-  j << ",\n  \"query_latency_fused\": " << query_section(**be, true);
+  // Without CUDA graphs (every op its own launch), then the product's graph
+  // (fused) as one CUDA graph per bucket, as model/encoder runs a query.
+  j << ",\n  \"query_latency\": " << query_section(**be, false, false);
+  j << ",\n  \"query_latency_fused\": " << query_section(**be, true, false);
+  j << ",\n  \"query_latency_fused_graph\": " << query_section(**be, true, true);
   std::fprintf(stderr, "query done\n");
   j << ",\n  \"end_to_end\": " << e2e_section(**be, quick);
   j << ",\n  \"gemm_s8\": " << gemm_section(**be, ordinal, quick, peak);

@@ -1,5 +1,6 @@
 #include "bench/cuda/minilm_graph.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <random>
 #include <utility>
@@ -207,6 +208,21 @@ status minilm_graph::encode(const std::vector<int32_t>& ids, const std::vector<i
   const int64_t h = shape_.hidden;
   WINNOW_RETURN_IF_ERROR(be_.upload(buffer{ids_.data, ids_.bytes()}, 0, ids.data(), ids.size() * 4));
   WINNOW_RETURN_IF_ERROR(be_.upload(buffer{lengths_.data, lengths_.bytes()}, 0, lengths.data(), lengths.size() * 4));
+  // Embed .. pool: one recorded sequence (a CUDA graph) per batch size when
+  // set_recorded(true), the same ops on the same buffers every time.
+  auto forward = [&]() -> status { return enqueue_forward(batch); };
+  if (recorded_) {
+    WINNOW_RETURN_IF_ERROR(be_.run_sequence((uid_ << 16) | static_cast<uint64_t>(batch), forward));
+  } else {
+    WINNOW_RETURN_IF_ERROR(forward());
+  }
+  out.resize(static_cast<size_t>(batch) * shape_.hidden);
+  return be_.download(out.data(), buffer{pooled_.data, pooled_.bytes()}, 0, out.size() * 4);
+}
+
+status minilm_graph::enqueue_forward(int batch) {
+  const int64_t rows = static_cast<int64_t>(batch) * seq_len_;
+  const int64_t h = shape_.hidden;
   const tensor ids_view = rows_of(ids_, rows), lens = rows_of(lengths_, batch);
   tensor x = rows_of(x_, rows), tmp = rows_of(tmp_, rows);
   const tensor qkv = rows_of(qkv_, rows), ctx = rows_of(ctx_, rows), ffn = rows_of(ffn_, rows);
@@ -255,9 +271,12 @@ status minilm_graph::encode(const std::vector<int32_t>& ids, const std::vector<i
   p.mode = pooling::mean;
   p.normalize = true;
   p.out = rows_of(pooled_, batch);
-  WINNOW_RETURN_IF_ERROR(be_.run(p));
-  out.resize(static_cast<size_t>(batch) * h);
-  return be_.download(out.data(), buffer{pooled_.data, pooled_.bytes()}, 0, out.size() * 4);
+  return be_.run(p);
+}
+
+uint64_t minilm_graph::next_uid() {
+  static std::atomic<uint64_t> n{0};
+  return ++n;
 }
 
 }  // namespace winnow::bench

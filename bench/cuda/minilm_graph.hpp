@@ -49,6 +49,10 @@ class minilm_graph {
   status encode(const std::vector<int32_t>& ids, const std::vector<int32_t>& lengths, int batch,
                 std::vector<float>& out);
 
+  // With `on`, encode() runs embed .. pool through backend::run_sequence
+  // (a CUDA graph per batch size on a CUDA backend; the ops as usual elsewhere).
+  void set_recorded(bool on) { recorded_ = on; }
+
   int seq_len() const { return seq_len_; }
   bool fused() const { return fused_; }
   const minilm_shape& shape() const { return shape_; }
@@ -57,6 +61,8 @@ class minilm_graph {
   struct layer;
   minilm_graph(kernels::backend& be, const minilm_shape& shape, int max_batch, int seq_len);
   status_or<kernels::buffer> alloc(size_t bytes);
+  status enqueue_forward(int batch);
+  static uint64_t next_uid();
   status quantized_linear(const kernels::tensor& x, const layer& l, int which, int64_t rows,
                           const kernels::tensor& out);
   status fused_layers(kernels::tensor& x, kernels::tensor& tmp, const kernels::tensor& lens, int batch,
@@ -67,6 +73,8 @@ class minilm_graph {
   int max_batch_;
   int seq_len_;
   bool fused_ = false;
+  bool recorded_ = false;
+  uint64_t uid_ = next_uid();
   std::vector<kernels::buffer_ptr> owned_;
   std::vector<layer> layers_;
   // Embedding tables, final activations.

@@ -48,6 +48,11 @@ status check_launch(const char* kernel_name) {
 
 status_or<void*> context::scratch(size_t bytes) {
   if (bytes <= scratch_bytes_) return scratch_;
+  if (capturing) {
+    return status::unsupported("scratch of " + std::to_string(bytes) + " bytes (have " +
+                               std::to_string(scratch_bytes_) + ") cannot be allocated inside a CUDA graph capture");
+  }
+  ++scratch_epoch_;
   if (scratch_ != nullptr) {
     WINNOW_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
     WINNOW_CUDA_RETURN_IF_ERROR(cudaFree(scratch_));
@@ -64,6 +69,7 @@ status_or<void*> context::scratch(size_t bytes) {
 }
 
 void context::release_scratch() {
+  ++scratch_epoch_;
   if (scratch_ != nullptr) cudaFree(scratch_);
   scratch_ = nullptr;
   scratch_bytes_ = 0;

@@ -57,12 +57,21 @@ struct context {
   // Returns scratch of at least `bytes`, valid until the next call. The
   // previous scratch may still be in use by enqueued work, so growing it
   // synchronizes the stream first.
+  // While a CUDA graph is being captured on `stream` (capturing), growing
+  // it is refused as unsupported instead (a sync or cudaMalloc would
+  // invalidate the capture; the backend then runs the ops as usual).
   status_or<void*> scratch(size_t bytes);
   void release_scratch();
+  // Changes whenever the scratch moves: a graph that baked in the old address
+  // must be captured again (graph_cache's epoch).
+  uint64_t scratch_epoch() const { return scratch_epoch_; }
+
+  bool capturing = false;
 
  private:
   void* scratch_ = nullptr;
   size_t scratch_bytes_ = 0;
+  uint64_t scratch_epoch_ = 0;
 };
 
 // Kinds recorded in context::input_fault.

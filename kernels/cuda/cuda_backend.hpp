@@ -4,7 +4,8 @@
 // WINNOW_CUDA); kernels/registry.hpp is the way to get a backend without
 // caring whether CUDA was compiled in.
 //
-// Device memory and streams: each backend instance owns one CUDA stream
+// Device memory and streams: each backend instance owns one CUDA stream, its
+// pinned staging for copies and its cache of CUDA graphs (run_sequence)
 // (so one instance per in-flight batch gives one stream per batch) and its
 // own scratch. All instances on one ordinal share the device's memory: a
 // buffer alloc()ed by one may be an operand of another's ops, which is how
@@ -37,6 +38,19 @@ enum class gemm_s8_path : uint8_t { automatic, cublaslt, own };
 struct cuda_backend_options {
   gemm_s8_path gemm_s8 = gemm_s8_path::automatic;
   size_t cublaslt_workspace_bytes = size_t{32} << 20;
+  // run_sequence records CUDA graphs (graph_cache.hpp has the policy); false
+  // runs every sequence as ordinary launches.
+  bool graphs = true;
+};
+
+// What run_sequence did on one backend (graph_cache.hpp's counters).
+struct cuda_graph_stats {
+  uint64_t captures = 0;
+  uint64_t replays = 0;
+  uint64_t failures = 0;
+  uint64_t eager = 0;
+  size_t graphs = 0;      // graphs held now
+  std::string last_failure;  // why the latest capture failed; empty if none did
 };
 
 // Number of usable CUDA devices; 0 when the driver or a device is missing
@@ -57,5 +71,11 @@ status_or<std::unique_ptr<backend>> make_cuda_backend(int ordinal, const cuda_ba
 status set_gemm_s8_path(backend& b, gemm_s8_path path);
 
 const char* to_string(gemm_s8_path path);
+
+// Turns graph recording on or off on a backend made by make_cuda_backend (the
+// benchmark's query latency with and without graphs); off also drops the
+// graphs held. invalid_argument for any other backend.
+status set_graphs_enabled(backend& b, bool on);
+status_or<cuda_graph_stats> graph_stats(const backend& b);
 
 }  // namespace winnow::kernels::cuda

@@ -116,5 +116,20 @@ TEST(device_runner, measures_tokens_per_second) {
   EXPECT_EQ((*r)->measure_tokens_per_s(0, 16, 1).get_status().code(), status_code::invalid_argument);
 }
 
+TEST(device_runner, warms_the_query_buckets) {
+  // On a CUDA device this captures the query path's graphs; on the CPU it is
+  // eight short encodes that must simply work (the CUDA part runs in
+  // tests/gpu/device-check.sh's e2e start-up).
+  if (winnow::testing::model_dir().empty()) GTEST_SKIP() << "model files not present";
+  config::model_section model;
+  model.dir = winnow::testing::model_dir();
+  auto r = device_runner::open(cpu_device("cpu"), model);
+  ASSERT_OK(r);
+  ASSERT_OK((*r)->warm_query_path());
+  auto v = (*r)->run({{101, 7592, 102}});
+  ASSERT_OK(v);
+  EXPECT_EQ(v->size(), 1u);
+}
+
 }  // namespace
 }  // namespace winnow::actors

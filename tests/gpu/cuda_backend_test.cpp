@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -163,6 +164,143 @@ TEST_F(gpu_fixture, buffers_are_shared_by_backends_on_one_device) {
   EXPECT_NEAR(got[0], -0.158655f, 1e-5);
   EXPECT_EQ(got[1], 0.f);
   EXPECT_NEAR(got[3], 1.954500f, 1e-5);
+}
+
+
+// ---- run_sequence: CUDA graphs (graph_cache.hpp has the policy) -----------
+
+float gelu_ref(float x) { return x * 0.5f * (1.f + std::erf(x / std::sqrt(2.f))); }
+
+struct sequence_rig {
+  backend& be;
+  buffer_ptr in, mid, out;
+  explicit sequence_rig(backend& b) : be(b) {
+    auto i = be.alloc(16), m = be.alloc(16), o = be.alloc(16);
+    EXPECT_OK(i);
+    EXPECT_OK(m);
+    EXPECT_OK(o);
+    in = buffer_ptr(&be, *i);
+    mid = buffer_ptr(&be, *m);
+    out = buffer_ptr(&be, *o);
+  }
+  tensor t(const buffer_ptr& b) const { return tensor::make(b.data(), dtype::f32, 1, 4); }
+  // out = gelu(gelu(in)): two launches.
+  status enqueue() {
+    WINNOW_RETURN_IF_ERROR(be.run(gelu_op{t(in), t(mid)}));
+    return be.run(gelu_op{t(mid), t(out)});
+  }
+  // Uploads x, runs the sequence under `key`, checks out against the host.
+  void round(uint64_t key, float x, const std::function<status()>& enqueue_fn) {
+    const std::vector<float> v = {x, -x, 0.5f * x, 2.f};
+    ASSERT_OK(be.upload(in.get(), 0, v.data(), 16));
+    ASSERT_OK(be.run_sequence(key, enqueue_fn));
+    std::vector<float> got(4);
+    ASSERT_OK(be.download(got.data(), out.get(), 0, 16));
+    for (int i = 0; i < 4; ++i) EXPECT_NEAR(got[i], gelu_ref(gelu_ref(v[i])), 1e-5) << "x " << x << " i " << i;
+  }
+};
+
+TEST_F(gpu_fixture, a_recorded_sequence_is_captured_once_then_replayed_on_new_data) {
+  EXPECT_TRUE(be->replays_sequences());
+  sequence_rig rig(*be);
+  for (int r = 0; r < 5; ++r) rig.round(11, 0.3f + static_cast<float>(r), [&] { return rig.enqueue(); });
+  auto st = graph_stats(*be);
+  ASSERT_OK(st);
+  EXPECT_EQ(st->captures, 1u);  // round 0 warms up, round 1 captures (and launches)
+  EXPECT_EQ(st->replays, 3u);
+  EXPECT_EQ(st->failures, 0u) << st->last_failure;
+  EXPECT_EQ(st->graphs, 1u);
+}
+
+TEST_F(gpu_fixture, a_capture_that_fails_falls_back_to_launches_and_is_not_retried) {
+  sequence_rig rig(*be);
+  // A sync inside the sequence (which run_sequence's contract forbids) is
+  // what a capture cannot take: the capture fails, the ops run as usual.
+  auto with_sync = [&]() -> status {
+    WINNOW_RETURN_IF_ERROR(rig.enqueue());
+    return be->sync();
+  };
+  for (int r = 0; r < 4; ++r) rig.round(12, 1.f + static_cast<float>(r), with_sync);
+  auto st = graph_stats(*be);
+  ASSERT_OK(st);
+  EXPECT_EQ(st->failures, 1u) << "the failed capture is remembered, not retried every call";
+  EXPECT_EQ(st->captures, 0u);
+  EXPECT_EQ(st->graphs, 0u);
+  EXPECT_FALSE(st->last_failure.empty());
+  std::printf("capture failure, as reported: %s\n", st->last_failure.c_str());
+  EXPECT_OK(be->sync());  // the device is fine
+  // Another key still gets its graph.
+  for (int r = 0; r < 3; ++r) rig.round(13, 0.1f * static_cast<float>(r), [&] { return rig.enqueue(); });
+  st = graph_stats(*be);
+  ASSERT_OK(st);
+  EXPECT_EQ(st->captures, 1u);
+}
+
+TEST_F(gpu_fixture, with_graphs_off_a_sequence_is_plain_launches) {
+  ASSERT_OK(set_graphs_enabled(*be, false));
+  EXPECT_FALSE(be->replays_sequences());
+  sequence_rig rig(*be);
+  for (int r = 0; r < 3; ++r) rig.round(14, 0.7f * static_cast<float>(r), [&] { return rig.enqueue(); });
+  auto st = graph_stats(*be);
+  ASSERT_OK(st);
+  EXPECT_EQ(st->captures + st->replays + st->eager, 0u);
+}
+
+// ---- begin/end_download: two chunks in flight ------------------------------
+
+TEST_F(gpu_fixture, two_downloads_in_flight_see_the_data_as_of_their_begin) {
+  EXPECT_EQ(be->download_slots(), 2);
+  sequence_rig rig(*be);
+  const std::vector<float> a = {1, 2, 3, 4}, b = {-1, -2, -3, -4};
+  ASSERT_OK(be->upload(rig.in.get(), 0, a.data(), 16));
+  ASSERT_OK(be->run(gelu_op{rig.t(rig.in), rig.t(rig.out)}));
+  pending_download first, second, third;
+  ASSERT_OK(be->begin_download(rig.out.get(), 0, 16, first));
+  ASSERT_OK(be->upload(rig.in.get(), 0, b.data(), 16));  // the next "chunk" overwrites out
+  ASSERT_OK(be->run(gelu_op{rig.t(rig.in), rig.t(rig.out)}));
+  ASSERT_OK(be->begin_download(rig.out.get(), 0, 16, second));
+  std::vector<float> got(4);
+  ASSERT_OK(be->end_download(first, got.data()));
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(got[i], gelu_ref(a[i]), 1e-5);
+  ASSERT_OK(be->end_download(second, got.data()));
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(got[i], gelu_ref(b[i]), 1e-5);
+  EXPECT_EQ(be->end_download(second, got.data()).code(), status_code::invalid_argument) << "ended twice";
+  // Three begun: the third reuses the first's slot and voids its handle.
+  ASSERT_OK(be->begin_download(rig.out.get(), 0, 16, first));
+  ASSERT_OK(be->begin_download(rig.out.get(), 0, 16, second));
+  ASSERT_OK(be->begin_download(rig.out.get(), 0, 16, third));
+  EXPECT_EQ(be->end_download(first, got.data()).code(), status_code::invalid_argument);
+  EXPECT_OK(be->end_download(second, got.data()));
+  EXPECT_OK(be->end_download(third, got.data()));
+}
+
+TEST_F(gpu_fixture, a_device_input_fault_is_reported_by_end_download) {
+  std::vector<buffer_ptr> hold;
+  embed_op e;
+  e.ids = upload_s32({1, 2, 99, 3}, hold);
+  e.type_ids = upload_s32({0, 0, 0, 0}, hold);
+  e.word_table = zeros_f32(10, 8, hold);
+  e.position_table = zeros_f32(4, 8, hold);
+  e.type_table = zeros_f32(2, 8, hold);
+  e.gamma = zeros_f32(1, 8, hold);
+  e.beta = zeros_f32(1, 8, hold);
+  e.batch = 1;
+  e.seq_len = 4;
+  e.out = zeros_f32(4, 8, hold);
+  ASSERT_OK(be->run(e));
+  pending_download p;
+  ASSERT_OK(be->begin_download(buffer{e.out.data, 128}, 0, 128, p));
+  std::vector<float> got(32);
+  const status s = be->end_download(p, got.data());
+  EXPECT_EQ(s.code(), status_code::invalid_argument);
+  EXPECT_NE(s.message().find("token id 99 at row 2"), std::string::npos) << s.message();
+  EXPECT_OK(be->sync());  // reported once, then cleared
+}
+
+TEST(cuda_backend, graph_switches_refuse_a_cpu_backend) {
+  auto cpu = make_cpu_backend(cpu_backend_options{});
+  EXPECT_EQ(set_graphs_enabled(*cpu, true).code(), status_code::invalid_argument);
+  EXPECT_EQ(graph_stats(*cpu).get_status().code(), status_code::invalid_argument);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kernels/cuda/cuda_backend.hpp"
 #include "kernels/registry.hpp"
 #include "model/encoder.hpp"
 
@@ -153,6 +154,50 @@ int run(int argc, char** argv) {
     j[name]["gpu_fp32_vs_cpu_fp32"] = compare(*got32, *want);
     ok = ok && j[name]["gpu_int8_vs_cpu_fp32"]["min"].get<double>() >= min_cosine &&
          j[name]["gpu_fp32_vs_cpu_fp32"]["min"].get<double>() >= 0.999;
+  }
+  // The query path: each probe text alone, padded to its bucket (16/32/64/
+  // 128) and run as one CUDA graph per bucket (run_sequence). Three rounds:
+  // the first warms each bucket up (ordinary launches), the second captures,
+  // the third replays. Every round must give the batched GPU vectors (same
+  // kernels, padding masked: expect ~1.0) and pass the same bar against fp32.
+  {
+    const std::vector<std::string>& texts = model::probe_texts();
+    auto batched8 = encode_all(**gpu8, texts);
+    auto batched32 = encode_all(**gpu32, texts);
+    auto want = encode_all(**ref, texts);
+    const auto before = kernels::cuda::graph_stats(**gpu_be);
+    for (int round = 0; round < 3 && batched8.ok() && batched32.ok() && want.ok(); ++round) {
+      vectors alone8, alone32;
+      for (const std::string& t : texts) {
+        auto a = (*gpu8)->encode({t});
+        auto b = (*gpu32)->encode({t});
+        if (!a.ok() || !b.ok()) {
+          j["queries"]["error"] = (a.ok() ? b.get_status() : a.get_status()).to_string();
+          return finish(1);
+        }
+        alone8.push_back(std::move((*a)[0]));
+        alone32.push_back(std::move((*b)[0]));
+      }
+      nlohmann::json r;
+      r["int8_alone_vs_batched"] = compare(alone8, *batched8);
+      r["fp32_alone_vs_batched"] = compare(alone32, *batched32);
+      r["int8_alone_vs_cpu_fp32"] = compare(alone8, *want);
+      j["queries"]["rounds"].push_back(r);
+      ok = ok && r["int8_alone_vs_batched"]["min"].get<double>() >= 0.9999 &&
+           r["fp32_alone_vs_batched"]["min"].get<double>() >= 0.9999 &&
+           r["int8_alone_vs_cpu_fp32"]["min"].get<double>() >= min_cosine;
+    }
+    if (!batched8.ok() || !batched32.ok() || !want.ok()) {
+      j["queries"]["error"] = "batched encode failed";
+      ok = false;
+    }
+    const auto after = kernels::cuda::graph_stats(**gpu_be);
+    if (before.ok() && after.ok()) {
+      j["queries"]["graph_captures"] = after->captures - before->captures;
+      j["queries"]["graph_replays"] = after->replays - before->replays;
+      j["queries"]["graph_capture_failures"] = after->failures - before->failures;
+      j["queries"]["graph_last_failure"] = after->last_failure;
+    }
   }
   j["min_cosine_required"] = {{"int8", min_cosine}, {"fp32", 0.999}};
   j["passed"] = ok;
