@@ -81,6 +81,20 @@ bool takes_u8_activations(const kernels::backend& backend, const linear_weights&
   return !w.w_s8.view.empty() && !w.w_sums.view.empty() && backend.supports(probe);
 }
 
+// A one-row fused GEMM over linear `w` (inputs of width h) for a supports()
+// probe; the caller sets the output.
+kernels::gemm_s8s8_fused_op probe_fused_gemm(const linear_weights& w, int64_t h) {
+  static int32_t dummy;
+  kernels::gemm_s8s8_fused_op g;
+  g.a = tensor::make(&dummy, dtype::s8, 1, h);
+  g.a_scales = tensor::make(&dummy, dtype::f32, 1, 1);
+  g.b = w.w_s8.view;
+  g.b_scales = w.w_scales.view;
+  g.bias = w.bias.view;
+  g.b_layout = w.w_s8_layout;
+  return g;
+}
+
 // Whether `backend` runs the fused graph's linear and LayerNorm ops on these
 // weights (never-run ops again; the FFN-in linear stands for all four, which
 // share dtypes and layout).
@@ -89,13 +103,7 @@ bool takes_fused_ops(const kernels::backend& backend, const layer_weights& l) {
   const linear_weights& w = l.ffn_in;
   if (w.w_s8.view.empty()) return false;
   const int64_t h = w.w_s8.view.cols;
-  kernels::gemm_s8s8_fused_op g;
-  g.a = tensor::make(&dummy, dtype::s8, 1, h);
-  g.a_scales = tensor::make(&dummy, dtype::f32, 1, 1);
-  g.b = w.w_s8.view;
-  g.b_scales = w.w_scales.view;
-  g.bias = w.bias.view;
-  g.b_layout = w.w_s8_layout;
+  kernels::gemm_s8s8_fused_op g = probe_fused_gemm(w, h);
   g.out = tensor::make(&dummy, dtype::s8, 1, w.w_s8.view.rows);
   g.out_scales = tensor::make(&dummy, dtype::f32, 1, 1);
   g.gelu = true;
@@ -113,15 +121,8 @@ bool takes_fused_ops(const kernels::backend& backend, const layer_weights& l) {
 // Whether the fused graph's QKV linear can write f16 and attention read it.
 bool takes_f16_attention(const kernels::backend& backend, const layer_weights& l, const model_config& c) {
   static int32_t dummy;
-  const linear_weights& w = l.qkv;
   const int64_t h = c.hidden_size;
-  kernels::gemm_s8s8_fused_op g;
-  g.a = tensor::make(&dummy, dtype::s8, 1, h);
-  g.a_scales = tensor::make(&dummy, dtype::f32, 1, 1);
-  g.b = w.w_s8.view;
-  g.b_scales = w.w_scales.view;
-  g.bias = w.bias.view;
-  g.b_layout = w.w_s8_layout;
+  kernels::gemm_s8s8_fused_op g = probe_fused_gemm(l.qkv, h);
   g.out = tensor::make(&dummy, dtype::f16, 1, 3 * h);
   kernels::attention_f16_op a;
   a.qkv = tensor::make(&dummy, dtype::f16, 1, 3 * h);

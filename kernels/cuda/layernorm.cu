@@ -20,9 +20,7 @@ __global__ void add_residual_layernorm_f32_kernel(const float* x, int64_t x_stri
   if (row >= rows) return;
   const float* xr = x + row * x_stride;
   const float* rr = residual != nullptr ? residual + row * residual_stride : nullptr;
-  hd::welford w;
-  for (int64_t c = threadIdx.x; c < cols; c += 32) w = hd::welford_add(w, xr[c] + (rr ? rr[c] : 0.0f));
-  w = warp_welford(w);
+  const hd::welford w = warp_row_welford(xr, rr, cols);
   const float rstd = hd::layernorm_rstd(w, eps);
   float* yr = out + row * out_stride;
   for (int64_t c = threadIdx.x; c < cols; c += 32) {

@@ -30,4 +30,12 @@ __device__ __forceinline__ hd::welford warp_welford(hd::welford w) {
   return w;
 }
 
+// Welford statistics of one row of x (+ residual, when not null), its lanes
+// striding by 32: pass one of every LayerNorm row kernel, the result in every lane.
+__device__ __forceinline__ hd::welford warp_row_welford(const float* xr, const float* rr, int64_t cols) {
+  hd::welford w;
+  for (int64_t c = threadIdx.x; c < cols; c += 32) w = hd::welford_add(w, xr[c] + (rr ? rr[c] : 0.0f));
+  return warp_welford(w);
+}
+
 }  // namespace winnow::kernels::cuda
