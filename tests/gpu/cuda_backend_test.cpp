@@ -70,6 +70,22 @@ struct gpu_fixture : ::testing::Test {
     EXPECT_OK(be->upload(*b, 0, z.data(), z.size() * 4));
     return tensor::make(b->ptr, dtype::f32, rows, cols);
   }
+  // An embedding of 4 tokens whose third id (99) is past a 10-word vocabulary: the
+  // device records the fault and reports it later (by sync or end_download).
+  embed_op embed_with_token_past_vocabulary(std::vector<buffer_ptr>& hold) {
+    embed_op e;
+    e.ids = upload_s32({1, 2, 99, 3}, hold);
+    e.type_ids = upload_s32({0, 0, 0, 0}, hold);
+    e.word_table = zeros_f32(10, 8, hold);
+    e.position_table = zeros_f32(4, 8, hold);
+    e.type_table = zeros_f32(2, 8, hold);
+    e.gamma = zeros_f32(1, 8, hold);
+    e.beta = zeros_f32(1, 8, hold);
+    e.batch = 1;
+    e.seq_len = 4;
+    e.out = zeros_f32(4, 8, hold);
+    return e;
+  }
 };
 
 TEST_F(gpu_fixture, reports_its_device) {
@@ -100,17 +116,7 @@ TEST_F(gpu_fixture, an_impossible_allocation_is_resource_exhausted_and_not_stick
 
 TEST_F(gpu_fixture, a_token_id_past_the_vocabulary_is_reported_by_sync_then_cleared) {
   std::vector<buffer_ptr> hold;
-  embed_op e;
-  e.ids = upload_s32({1, 2, 99, 3}, hold);
-  e.type_ids = upload_s32({0, 0, 0, 0}, hold);
-  e.word_table = zeros_f32(10, 8, hold);
-  e.position_table = zeros_f32(4, 8, hold);
-  e.type_table = zeros_f32(2, 8, hold);
-  e.gamma = zeros_f32(1, 8, hold);
-  e.beta = zeros_f32(1, 8, hold);
-  e.batch = 1;
-  e.seq_len = 4;
-  e.out = zeros_f32(4, 8, hold);
+  embed_op e = embed_with_token_past_vocabulary(hold);
   ASSERT_OK(be->run(e));
   const status s = be->sync();
   EXPECT_EQ(s.code(), status_code::invalid_argument);
@@ -276,17 +282,7 @@ TEST_F(gpu_fixture, two_downloads_in_flight_see_the_data_as_of_their_begin) {
 
 TEST_F(gpu_fixture, a_device_input_fault_is_reported_by_end_download) {
   std::vector<buffer_ptr> hold;
-  embed_op e;
-  e.ids = upload_s32({1, 2, 99, 3}, hold);
-  e.type_ids = upload_s32({0, 0, 0, 0}, hold);
-  e.word_table = zeros_f32(10, 8, hold);
-  e.position_table = zeros_f32(4, 8, hold);
-  e.type_table = zeros_f32(2, 8, hold);
-  e.gamma = zeros_f32(1, 8, hold);
-  e.beta = zeros_f32(1, 8, hold);
-  e.batch = 1;
-  e.seq_len = 4;
-  e.out = zeros_f32(4, 8, hold);
+  embed_op e = embed_with_token_past_vocabulary(hold);
   ASSERT_OK(be->run(e));
   pending_download p;
   ASSERT_OK(be->begin_download(buffer{e.out.data, 128}, 0, 128, p));

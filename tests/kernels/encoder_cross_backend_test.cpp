@@ -27,15 +27,7 @@ const std::vector<std::string>& texts() {
   return t;
 }
 
-double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-  double d = 0, na = 0, nb = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    d += static_cast<double>(a[i]) * b[i];
-    na += static_cast<double>(a[i]) * a[i];
-    nb += static_cast<double>(b[i]) * b[i];
-  }
-  return d / std::sqrt(na * nb);
-}
+using ::winnow::testing::cosine;
 
 // The reference backend restricted to what `peer` supports. The encoder
 // picks its int8 scheme from supports() (u8 activations, 7-bit packed

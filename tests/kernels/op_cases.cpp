@@ -166,12 +166,19 @@ op_case gelu_case(int64_t m, int64_t n, bool in_place) {
   return c;
 }
 
+// The printable parameters of an attention case (f32 or f16 inputs alike).
+std::string attention_vars(int32_t b, int32_t l, int32_t heads, int32_t head_dim,
+                           const std::vector<int32_t>& lengths) {
+  std::string lens;
+  for (int32_t x : lengths) lens += (lens.empty() ? "" : "-") + std::to_string(x);
+  return kv("B", b) + "," + kv("L", l) + "," + kv("heads", heads) + "," + kv("head_dim", head_dim) +
+         ",lengths=" + lens;
+}
+
 op_case attention_case(int32_t b, int32_t l, int32_t heads, int32_t head_dim, std::vector<int32_t> lengths) {
   op_case c;
   c.op = "attention";
-  std::string lens;
-  for (int32_t x : lengths) lens += (lens.empty() ? "" : "-") + std::to_string(x);
-  c.vars = kv("B", b) + "," + kv("L", l) + "," + kv("heads", heads) + "," + kv("head_dim", head_dim) + ",lengths=" + lens;
+  c.vars = attention_vars(b, l, heads, head_dim, lengths);
   c.max_nmse = 1e-9;
   c.build = [=](std::mt19937_64& rng) {
     op_graph g;
@@ -348,9 +355,7 @@ op_case residual_layernorm_quantize_case(int64_t m, int64_t h, bool residual, bo
 op_case attention_f16_case(int32_t b, int32_t l, int32_t heads, int32_t head_dim, std::vector<int32_t> lengths) {
   op_case c;
   c.op = "attention_f16";
-  std::string lens;
-  for (int32_t x : lengths) lens += (lens.empty() ? "" : "-") + std::to_string(x);
-  c.vars = kv("B", b) + "," + kv("L", l) + "," + kv("heads", heads) + "," + kv("head_dim", head_dim) + ",lengths=" + lens;
+  c.vars = attention_vars(b, l, heads, head_dim, lengths);
   // The reference widens the same f16 inputs; the tensor-core kernel adds P
   // rounded to f16 (relative 2^-11 per weight) and f32 accumulation order. An
   // emulation of its arithmetic on the CPU gave NMSE 1e-9..3e-8 on these

@@ -23,15 +23,7 @@
 namespace winnow::model {
 namespace {
 
-double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-  double d = 0, na = 0, nb = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    d += static_cast<double>(a[i]) * b[i];
-    na += static_cast<double>(a[i]) * a[i];
-    nb += static_cast<double>(b[i]) * b[i];
-  }
-  return d / std::sqrt(na * nb);
-}
+using ::winnow::testing::cosine;
 
 // A backend that refuses the ops `refuse` names, so the encoder makes the
 // choices a device without them would make.

@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "common/status.hpp"
 #include "common/status_or.hpp"
@@ -66,6 +68,18 @@ inline std::mt19937_64 seeded_rng(uint64_t default_seed) {
 // Path of a file in the source tree, e.g. source_path("tests/fixtures/x.json").
 inline std::string source_path(const std::string& rel) {
   return std::string(WINNOW_SOURCE_DIR) + "/" + rel;
+}
+
+// Cosine of two vectors, summed in double: the one measure the encoder tests
+// compare embeddings by.
+inline double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+  double dot = 0, na = 0, nb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    dot += static_cast<double>(a[i]) * b[i];
+    na += static_cast<double>(a[i]) * a[i];
+    nb += static_cast<double>(b[i]) * b[i];
+  }
+  return dot / std::sqrt(na * nb);
 }
 
 // The model directory scripts/setup fetched, or "" when absent.
